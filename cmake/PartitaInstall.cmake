@@ -1,0 +1,25 @@
+# Installs the libraries as the CMake package Partita (targets
+# Partita::engine and Partita::kernels), with a version file and a
+# pkg-config file. Build helpers (warnings, test support) are never exported.
+include(CMakePackageConfigHelpers)
+
+set(PARTITA_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Partita)
+
+install(TARGETS partita_engine partita_kernels
+        EXPORT PartitaTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT PartitaTargets NAMESPACE Partita:: DESTINATION ${PARTITA_CMAKE_DIR})
+export(EXPORT PartitaTargets NAMESPACE Partita:: FILE ${PROJECT_BINARY_DIR}/PartitaTargets.cmake)
+
+configure_package_config_file(cmake/PartitaConfig.cmake.in ${PROJECT_BINARY_DIR}/PartitaConfig.cmake
+                              INSTALL_DESTINATION ${PARTITA_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/PartitaConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/PartitaConfig.cmake ${PROJECT_BINARY_DIR}/PartitaConfigVersion.cmake
+              cmake/FindRandom123.cmake
+        DESTINATION ${PARTITA_CMAKE_DIR})
+
+configure_file(cmake/partita.pc.in ${PROJECT_BINARY_DIR}/partita.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/partita.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,86 @@
+#include <climits>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "partita/detail/owned_gather.hpp"
+#include "partita/error.hpp"
+
+namespace partita::detail {
+
+namespace {
+
+int checked_int(std::uint64_t bytes) {
+  if (bytes > static_cast<std::uint64_t>(INT_MAX)) {
+    throw Error("gathering " + std::to_string(bytes) +
+                " bytes exceeds MPI's int count; use a larger reduction block size or fewer values per task");
+  }
+  return static_cast<int>(bytes);
+}
+
+// Where each rank's packed share lies in one buffer ordered by rank.
+struct PackedLayout {
+  std::vector<int> counts;
+  std::vector<int> displs;
+  std::uint64_t total = 0;
+};
+
+PackedLayout packed_layout(std::uint64_t n, int ranks, std::size_t elem_size, Schedule schedule) {
+  PackedLayout layout{std::vector<int>(ranks), std::vector<int>(ranks), 0};
+  for (int r = 0; r < ranks; ++r) {
+    const IdRange owned = split(all_ids(n), ranks, r, schedule);
+    layout.counts[r] = checked_int(owned.count * elem_size);
+    layout.displs[r] = checked_int(layout.total);
+    layout.total += owned.count * elem_size;
+  }
+  checked_int(layout.total);
+  return layout;
+}
+
+// Scatters the packed shares of every rank to their ids' places.
+void unpack(const unsigned char* packed, const PackedLayout& layout, unsigned char* all, std::uint64_t n,
+            std::size_t elem_size, Schedule schedule) {
+  const int ranks = static_cast<int>(layout.counts.size());
+  for (int r = 0; r < ranks; ++r) {
+    const IdRange owned = split(all_ids(n), ranks, r, schedule);
+    for (std::uint64_t k = 0; k < owned.count; ++k) {
+      std::memcpy(all + owned[k] * elem_size, packed + layout.displs[r] + k * elem_size, elem_size);
+    }
+  }
+}
+
+}  // namespace
+
+bool any_rank(const Context& ctx, bool failed) {
+  int local = failed ? 1 : 0;
+  int global = 0;
+  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_LOR, ctx.comm());
+  return global != 0;
+}
+
+void allgather_owned(const Context& ctx, void* blocks, std::uint64_t n, std::size_t elem_size,
+                     Schedule schedule) {
+  if (ctx.size() == 1) return;
+  auto* bytes = static_cast<unsigned char*>(blocks);
+  const PackedLayout layout = packed_layout(n, ctx.size(), elem_size, schedule);
+  const IdRange mine = split(all_ids(n), ctx.size(), ctx.rank(), schedule);
+  std::vector<unsigned char> packed(layout.total);
+  for (std::uint64_t k = 0; k < mine.count; ++k) {
+    std::memcpy(packed.data() + layout.displs[ctx.rank()] + k * elem_size, bytes + mine[k] * elem_size, elem_size);
+  }
+  MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, packed.data(), layout.counts.data(), layout.displs.data(),
+                 MPI_BYTE, ctx.comm());
+  unpack(packed.data(), layout, bytes, n, elem_size, schedule);
+}
+
+void gather_owned_bytes(const Context& ctx, const void* mine, void* all, std::uint64_t n, std::size_t elem_size,
+                        Schedule schedule, int root) {
+  const PackedLayout layout = packed_layout(n, ctx.size(), elem_size, schedule);
+  const bool is_root = ctx.rank() == root;
+  std::vector<unsigned char> packed(is_root ? layout.total : 0);
+  MPI_Gatherv(mine, layout.counts[ctx.rank()], MPI_BYTE, packed.data(), layout.counts.data(),
+              layout.displs.data(), MPI_BYTE, root, ctx.comm());
+  if (is_root) unpack(packed.data(), layout, static_cast<unsigned char*>(all), n, elem_size, schedule);
+}
+
+}  // namespace partita::detail

@@ -1,0 +1,300 @@
+#include "job_spec.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <toml.hpp>
+
+#include "spec_error.hpp"
+#include "suggest.hpp"
+#include "task_space.hpp"
+
+namespace partita::launch {
+
+namespace {
+
+const std::vector<std::string> top_level_keys = {"name", "kernel", "seed", "repeat", "params", "sweep", "output"};
+const std::vector<std::string> output_keys = {"dir", "format"};
+constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
+
+// Reads values out of the parsed document and turns every broken rule into
+// a SpecError that names this file and the value's line.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const toml::value& where, const std::string& message) const {
+    throw SpecError(file_, where.location().line(), message);
+  }
+  [[noreturn]] void fail(const std::string& message) const { throw SpecError(file_, 0, message); }
+
+  // What a user wrote, as they would recognise it in a message.
+  static std::string shown(const toml::value& v) {
+    if (v.is_string()) return "\"" + v.as_string().str + "\"";
+    if (v.is_integer()) return std::to_string(v.as_integer());
+    if (v.is_floating()) return fmt::format("{}", v.as_floating());
+    if (v.is_boolean()) return v.as_boolean() ? "true" : "false";
+    if (v.is_array()) return "[...]";
+    if (v.is_table()) return "{...}";
+    return "a date/time";
+  }
+
+  static const char* kind(const toml::value& v) {
+    if (v.is_string()) return "a string";
+    if (v.is_integer()) return "an integer";
+    if (v.is_floating()) return "a real";
+    if (v.is_boolean()) return "a boolean";
+    if (v.is_array()) return "a list";
+    if (v.is_table()) return "a table";
+    return "a date/time";
+  }
+
+  void reject_unknown(const toml::table& table, const std::string& prefix,
+                      const std::vector<std::string>& allowed) const {
+    for (const auto& [key, value] : table) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        fail(value, fmt::format("unknown key '{}{}': {}", prefix, key, suggestion(key, allowed)));
+      }
+    }
+  }
+
+  std::string string(const toml::value& v, const std::string& key) const {
+    if (!v.is_string()) fail(v, fmt::format("{} = {}: must be a string (got {})", key, shown(v), kind(v)));
+    return v.as_string().str;
+  }
+
+  std::int64_t integer(const toml::value& v, const std::string& key, std::int64_t lo, std::int64_t hi) const {
+    if (!v.is_integer() || v.as_integer() < lo || v.as_integer() > hi) {
+      fail(v, fmt::format("{} = {}: must be an integer in [{}, {}]", key, shown(v), lo, hi));
+    }
+    return v.as_integer();
+  }
+
+  const toml::table& table(const toml::value& v, const std::string& key) const {
+    if (!v.is_table()) fail(v, fmt::format("'{}' must be a table [{}] (got {})", key, key, kind(v)));
+    return v.as_table();
+  }
+
+  // A kernel parameter's value, checked against its declared type and range.
+  ParamValue param(const toml::value& v, const ParamSpec& spec, const std::string& key) const {
+    const std::string rule = allowed_text(spec);
+    switch (spec.type) {
+      case ParamType::integer: {
+        if (!v.is_integer() || static_cast<double>(v.as_integer()) < spec.min ||
+            static_cast<double>(v.as_integer()) > spec.max) {
+          fail(v, fmt::format("{} = {}: must be {}", key, shown(v), rule));
+        }
+        return std::int64_t{v.as_integer()};
+      }
+      case ParamType::real: {
+        double x = 0.0;
+        if (v.is_floating()) {
+          x = v.as_floating();
+        } else if (v.is_integer()) {
+          x = static_cast<double>(v.as_integer());
+        } else {
+          fail(v, fmt::format("{} = {}: must be {} (got {})", key, shown(v), rule, kind(v)));
+        }
+        if (!std::isfinite(x) || x < spec.min || x > spec.max) {
+          fail(v, fmt::format("{} = {}: must be {}", key, shown(v), rule));
+        }
+        return x;
+      }
+      case ParamType::choice: {
+        if (!v.is_string()) fail(v, fmt::format("{} = {}: must be {} (got {})", key, shown(v), rule, kind(v)));
+        const std::string& s = v.as_string().str;
+        if (std::find(spec.choices.begin(), spec.choices.end(), s) == spec.choices.end()) {
+          fail(v, fmt::format("{} = {}: {}", key, shown(v), suggestion(s, spec.choices)));
+        }
+        return s;
+      }
+    }
+    fail(v, "unreachable parameter type");
+  }
+
+  const ParamSpec& param_spec(const KernelInfo& kernel, const std::string& section, const std::string& name,
+                              const toml::value& where) const {
+    const ParamSpec* spec = kernel.find_param(name);
+    if (spec == nullptr) {
+      fail(where, fmt::format("unknown key '{}.{}': kernel '{}' has no parameter '{}'; {}", section, name,
+                              kernel.name, name, suggestion(name, kernel.param_names())));
+    }
+    return *spec;
+  }
+
+ private:
+  std::string file_;
+};
+
+// toml11 formats a syntax error over several lines; keep its first line's
+// reason and the hint under the caret, so the message stays one line.
+std::string one_line_syntax_error(const toml::syntax_error& e) {
+  const std::string text = e.what();
+  std::string reason = text.substr(0, text.find('\n'));
+  if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+  if (const auto caret = text.find("^"); caret != std::string::npos) {
+    auto hint = text.substr(caret);
+    hint = hint.substr(hint.find_first_not_of("^-~ "));
+    hint = hint.substr(0, hint.find('\n'));
+    if (!hint.empty()) reason += " (" + hint + ")";
+  }
+  return "malformed TOML: " + reason;
+}
+
+toml::value read_document(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw SpecError(path, 0, std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError(path, 0, "cannot be opened for reading");
+  try {
+    return toml::parse(in, path);
+  } catch (const toml::syntax_error& e) {
+    throw SpecError(path, e.location().line(), one_line_syntax_error(e));
+  } catch (const std::exception& e) {
+    throw SpecError(path, 0, std::string("malformed TOML: ") + e.what());
+  }
+}
+
+void read_sweep(const Reader& reader, const toml::value& section, JobSpec& job,
+                const toml::table& params_table) {
+  const auto& table = reader.table(section, "sweep");
+  std::vector<std::pair<const toml::value*, SweepAxis>> axes;
+  for (const auto& [key, value] : table) {
+    if (key == "mode") {
+      const std::string mode = reader.string(value, "sweep.mode");
+      if (mode != "grid" && mode != "zip") {
+        reader.fail(value, fmt::format("sweep.mode = \"{}\": {}", mode, suggestion(mode, {"grid", "zip"})));
+      }
+      job.mode = mode == "grid" ? SweepMode::grid : SweepMode::zip;
+      continue;
+    }
+    const ParamSpec& spec = reader.param_spec(*job.kernel, "sweep", key, value);
+    const std::string name = "sweep." + key;
+    if (params_table.count(key) != 0) {
+      reader.fail(value, fmt::format("{} is also set in [params]: a parameter is either fixed or swept", name));
+    }
+    if (!value.is_array()) {
+      reader.fail(value, fmt::format("{} = {}: must be a list of values, e.g. {} = [{}]", name, Reader::shown(value),
+                                     key, Reader::shown(value)));
+    }
+    const auto& list = value.as_array();
+    if (list.empty()) reader.fail(value, fmt::format("{} = []: the sweep is empty; give at least one value", name));
+    SweepAxis axis{key, {}};
+    for (const auto& element : list) axis.values.push_back(reader.param(element, spec, name));
+    axes.emplace_back(&value, std::move(axis));
+  }
+  if (axes.empty()) {
+    reader.fail(section, "[sweep] lists no parameters: add one, e.g. samples = [1000, 10000], or remove [sweep]");
+  }
+  // Ids must not depend on hash-map order: axes follow the file, top to bottom.
+  std::sort(axes.begin(), axes.end(), [](const auto& a, const auto& b) {
+    const auto la = a.first->location(), lb = b.first->location();
+    return std::pair(la.line(), la.column()) < std::pair(lb.line(), lb.column());
+  });
+  for (auto& [where, axis] : axes) {
+    if (job.mode == SweepMode::zip && axis.values.size() != axes.front().second.values.size()) {
+      reader.fail(*where, fmt::format("sweep.{} has {} values but sweep.{} has {}: mode = \"zip\" pairs lists "
+                                      "element by element, so they must have the same length",
+                                      axis.name, axis.values.size(), axes.front().second.name,
+                                      axes.front().second.values.size()));
+    }
+    job.sweep.push_back(std::move(axis));
+  }
+}
+
+void read_output(const Reader& reader, const toml::value& section, JobSpec& job) {
+  const auto& table = reader.table(section, "output");
+  reader.reject_unknown(table, "output.", output_keys);
+  if (const auto it = table.find("dir"); it != table.end()) {
+    job.output_dir = reader.string(it->second, "output.dir");
+    if (job.output_dir.empty()) reader.fail(it->second, "output.dir = \"\": must name a directory");
+  }
+  if (const auto it = table.find("format"); it != table.end()) {
+    const std::string format = reader.string(it->second, "output.format");
+    if (format != "csv" && format != "jsonl") {
+      reader.fail(it->second, fmt::format("output.format = \"{}\": {}", format, suggestion(format, {"csv", "jsonl"})));
+    }
+    job.format = format == "csv" ? OutputFormat::csv : OutputFormat::jsonl;
+  }
+}
+
+// Checks every sweep point with the kernel's own cross-parameter rules.
+void check_points(const Reader& reader, const JobSpec& job) {
+  if (!job.kernel->check) return;
+  const TaskSpace space(job);
+  for (std::uint64_t point = 0; point < space.points(); ++point) {
+    const std::string problem = job.kernel->check(space.params(point));
+    if (problem.empty()) continue;
+    if (job.sweep.empty()) reader.fail(fmt::format("[params]: {}", problem));
+    reader.fail(fmt::format("sweep point {} ({}): {}", point, space.describe_point(point), problem));
+  }
+}
+
+}  // namespace
+
+JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) {
+  const Reader reader(path);
+  const toml::value document = read_document(path);
+  const auto& top = document.as_table();
+  reader.reject_unknown(top, "", top_level_keys);
+
+  JobSpec job;
+  job.file = path;
+  job.name = std::filesystem::path(path).stem().string();
+  if (const auto it = top.find("name"); it != top.end()) {
+    job.name = reader.string(it->second, "name");
+    if (job.name.empty()) reader.fail(it->second, "name = \"\": must not be empty");
+  }
+
+  const auto kernel_it = top.find("kernel");
+  if (kernel_it == top.end()) {
+    reader.fail(fmt::format("missing key 'kernel': name the kernel to run, one of {} ('partita kernels' lists them)",
+                            fmt::join(registry.names(), ", ")));
+  }
+  const std::string kernel = reader.string(kernel_it->second, "kernel");
+  job.kernel = registry.find(kernel);
+  if (job.kernel == nullptr) {
+    reader.fail(kernel_it->second, fmt::format("kernel = \"{}\": unknown kernel; {}", kernel,
+                                               suggestion(kernel, registry.names())));
+  }
+
+  if (const auto it = top.find("seed"); it != top.end()) {
+    job.seed = static_cast<std::uint64_t>(reader.integer(it->second, "seed", 0, INT64_MAX));
+  }
+  if (const auto it = top.find("repeat"); it != top.end()) {
+    job.repeat = static_cast<std::uint64_t>(reader.integer(it->second, "repeat", 1, 1'000'000'000));
+  }
+
+  for (const auto& spec : job.kernel->params) job.fixed.set(spec.name, spec.default_value);
+  static const toml::table no_params;
+  const toml::table* params = &no_params;
+  if (const auto it = top.find("params"); it != top.end()) {
+    params = &reader.table(it->second, "params");
+    for (const auto& [key, value] : *params) {
+      const ParamSpec& spec = reader.param_spec(*job.kernel, "params", key, value);
+      job.fixed.set(key, reader.param(value, spec, "params." + key));
+    }
+  }
+  if (const auto it = top.find("sweep"); it != top.end()) read_sweep(reader, it->second, job, *params);
+  if (const auto it = top.find("output"); it != top.end()) read_output(reader, it->second, job);
+  if (job.output_dir.empty()) job.output_dir = job.name + ".out";
+
+  std::uint64_t points = 1;
+  for (const auto& axis : job.sweep) {
+    points = job.mode == SweepMode::zip ? axis.values.size() : points * axis.values.size();
+    if (points > max_tasks) break;
+  }
+  if (points > max_tasks || points * job.repeat > max_tasks) {
+    reader.fail(fmt::format("the sweep expands to more than 2^32 tasks ({} points x repeat {}); split the job",
+                            points, job.repeat));
+  }
+  check_points(reader, job);
+  return job;
+}
+
+}  // namespace partita::launch

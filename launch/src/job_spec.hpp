@@ -1,0 +1,43 @@
+// A job as its TOML file states it, parsed and checked against the kernel's
+// declared parameters. Every rule a value breaks is reported with the file,
+// line and key (SpecError), before anything runs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernel_registry.hpp"
+#include "param.hpp"
+
+namespace partita::launch {
+
+enum class SweepMode { grid, zip };
+enum class OutputFormat { csv, jsonl };
+
+/// One swept parameter and its values, as listed in [sweep].
+struct SweepAxis {
+  std::string name;
+  std::vector<ParamValue> values;
+};
+
+struct JobSpec {
+  std::string file;                ///< the path it was read from, for messages
+  std::string name;                ///< `name`, else the file's stem
+  const KernelInfo* kernel = nullptr;
+  std::uint64_t seed = 0;
+  std::uint64_t repeat = 1;        ///< runs of each sweep point, each with its own stream
+  ParamSet fixed;                  ///< every parameter not swept: [params] or its default
+  SweepMode mode = SweepMode::grid;
+  std::vector<SweepAxis> sweep;    ///< in the order they appear in the file
+  std::string output_dir;          ///< [output] dir, else "<name>.out"
+  OutputFormat format = OutputFormat::csv;
+};
+
+/// Reads and validates a job file. Throws SpecError naming file, line and
+/// key for any problem: unreadable or malformed file, unknown key (with the
+/// closest valid one), wrong type, value out of range, empty sweep, unknown
+/// kernel, or a sweep point the kernel rejects.
+JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry);
+
+}  // namespace partita::launch

@@ -1,0 +1,59 @@
+// The partita command: parses the command line and turns every outcome into
+// a documented exit code (exit_codes.hpp). Library code below only throws.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "exit_codes.hpp"
+#include "kernels_command.hpp"
+#include "partita/version.hpp"
+#include "run_command.hpp"
+
+namespace {
+
+using partita::launch::exit_bad_input;
+
+// Under mpirun every rank parses the command line; a usage error is printed
+// once, by the process that will be rank 0.
+bool is_first_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"}) {
+    if (const char* value = std::getenv(name)) return std::atoi(value) == 0;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"partita: repeated computations over MPI ranks x OpenMP threads", "partita"};
+  app.set_version_flag("--version", std::string("partita ") + partita::version_string);
+  app.require_subcommand(1);
+
+  partita::launch::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a job: mpirun -np R partita run JOB.toml");
+  run_cmd->add_option("job", run.job_file, "the job spec (TOML)")->required();
+  run_cmd->add_option("--out", run.out_dir, "output directory (overrides [output] dir)");
+  run_cmd->add_option("--threads", run.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS, else the "
+                                                "CPUs the rank may run on)")
+      ->check(CLI::Range(1, 4096));
+  const std::map<std::string, partita::Schedule> schedules{{"static", partita::Schedule::block},
+                                                           {"cyclic", partita::Schedule::cyclic}};
+  run_cmd->add_option("--schedule", run.schedule, "static (contiguous blocks) or cyclic (round robin)")
+      ->transform(CLI::CheckedTransformer(schedules, CLI::ignore_case));
+  run_cmd->add_flag("--quiet,-q", run.quiet, "print nothing but errors and warnings");
+
+  auto* kernels_cmd = app.add_subcommand("kernels", "List kernels with their parameters and outputs");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    if (is_first_rank()) fmt::print(stderr, "partita: error: {}\nRun 'partita --help' for usage.\n", e.what());
+    return exit_bad_input;
+  }
+
+  if (kernels_cmd->parsed()) return partita::launch::kernels_command();
+  return partita::launch::run_command(run, &argc, &argv);
+}

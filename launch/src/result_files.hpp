@@ -1,0 +1,59 @@
+// The files a run leaves in its output directory: results (one row per task,
+// in id order), summary (statistics per sweep point) and report.json (how
+// the run went). Results and summary hold nothing that varies between runs,
+// so identical jobs give identical bytes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "job_spec.hpp"
+#include "task_space.hpp"
+
+namespace partita::launch {
+
+/// What one rank did, as report.json shows it.
+struct RankReport {
+  int rank = 0;
+  int node_rank = 0;
+  int threads = 1;
+  std::uint64_t tasks = 0;
+  double busy_seconds = 0.0;
+  double wall_seconds = 0.0;
+};
+
+struct RunReport {
+  std::string job_hash;
+  std::string schedule;
+  double wall_seconds = 0.0;
+  std::vector<RankReport> ranks;
+};
+
+/// Mean, sample standard deviation and standard error of the mean.
+struct Moments {
+  std::uint64_t n = 0;
+  double mean = 0.0;
+  double std_dev = 0.0;    ///< NaN when n < 2
+  double std_error = 0.0;  ///< NaN when n < 2
+};
+
+/// Statistics of output `output` over the repeats of `point`, folded in
+/// repeat order. `values` holds tasks x outputs values in task-id order.
+Moments point_moments(const TaskSpace& space, std::span<const double> values, std::size_t outputs,
+                      std::uint64_t point, std::size_t output);
+
+/// results.csv or results.jsonl, as the job's output format says.
+std::filesystem::path write_results(const std::filesystem::path& dir, const JobSpec& job, const TaskSpace& space,
+                                    std::span<const double> values);
+std::filesystem::path write_summary(const std::filesystem::path& dir, const JobSpec& job, const TaskSpace& space,
+                                    std::span<const double> values);
+std::filesystem::path write_report(const std::filesystem::path& dir, const JobSpec& job, const TaskSpace& space,
+                                   const RunReport& report);
+
+/// FNV-1a of the text, as 16 hex digits: a stable fingerprint of a job.
+std::string fingerprint(const std::string& text);
+
+}  // namespace partita::launch

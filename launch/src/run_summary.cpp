@@ -1,0 +1,49 @@
+#include "run_summary.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace partita::launch {
+
+namespace {
+
+// Points beyond this are in summary.csv; a terminal shows the first ones.
+constexpr std::uint64_t max_points_shown = 20;
+
+std::string with_error(const Moments& m) {
+  if (std::isnan(m.std_error)) return fmt::format("{:.8g}", m.mean);
+  return fmt::format("{:.8g} ± {:.2g}", m.mean, m.std_error);
+}
+
+}  // namespace
+
+void print_summary(const JobSpec& job, const TaskSpace& space, std::span<const double> values,
+                   const RunReport& report, const RunSummary& files) {
+  int threads = 0;
+  for (const auto& r : report.ranks) threads = std::max(threads, r.threads);
+  fmt::print("{}: kernel {}, {} tasks ({} points x {} repeats) on {} ranks x {} threads, {:.3f} s\n", job.name,
+             job.kernel->name, space.tasks(), space.points(), space.repeat(), report.ranks.size(), threads,
+             report.wall_seconds);
+
+  const std::size_t outputs = job.kernel->outputs.size();
+  std::string header = "  ";
+  for (const auto& name : space.sweep_names()) header += fmt::format("{:>12} ", name);
+  for (const auto& output : job.kernel->outputs) header += fmt::format("{:>26} ", output.name + " (mean)");
+  fmt::print("{}\n", header);
+  for (std::uint64_t point = 0; point < std::min(space.points(), max_points_shown); ++point) {
+    std::string line = "  ";
+    for (const auto& value : space.sweep_values(point)) line += fmt::format("{:>12} ", to_text(value));
+    for (std::size_t o = 0; o < outputs; ++o) {
+      line += fmt::format("{:>26} ", with_error(point_moments(space, values, outputs, point, o)));
+    }
+    fmt::print("{}\n", line);
+  }
+  if (space.points() > max_points_shown) {
+    fmt::print("  ... {} more points in summary.csv\n", space.points() - max_points_shown);
+  }
+  fmt::print("files: {}\n       {}\n       {}\n", files.results.string(), files.summary.string(),
+             files.report.string());
+}
+
+}  // namespace partita::launch
