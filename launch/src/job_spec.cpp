@@ -196,15 +196,15 @@ void read_sweep(const Reader& reader, const toml::value& section, JobSpec& job,
     const auto la = a.first->location(), lb = b.first->location();
     return std::pair(la.line(), la.column()) < std::pair(lb.line(), lb.column());
   });
-  for (auto& [where, axis] : axes) {
-    if (job.mode == SweepMode::zip && axis.values.size() != axes.front().second.values.size()) {
+  const SweepAxis& first = axes.front().second;
+  for (const auto& [where, axis] : axes) {
+    if (job.mode == SweepMode::zip && axis.values.size() != first.values.size()) {
       reader.fail(*where, fmt::format("sweep.{} has {} values but sweep.{} has {}: mode = \"zip\" pairs lists "
                                       "element by element, so they must have the same length",
-                                      axis.name, axis.values.size(), axes.front().second.name,
-                                      axes.front().second.values.size()));
+                                      axis.name, axis.values.size(), first.name, first.values.size()));
     }
-    job.sweep.push_back(std::move(axis));
   }
+  for (auto& entry : axes) job.sweep.push_back(std::move(entry.second));
 }
 
 void read_output(const Reader& reader, const toml::value& section, JobSpec& job) {

@@ -22,9 +22,9 @@ void print_summary(const JobSpec& job, const TaskSpace& space, std::span<const d
                    const RunReport& report, const RunSummary& files) {
   int threads = 0;
   for (const auto& r : report.ranks) threads = std::max(threads, r.threads);
-  fmt::print("{}: kernel {}, {} tasks ({} points x {} repeats) on {} ranks x {} threads, {:.3f} s\n", job.name,
-             job.kernel->name, space.tasks(), space.points(), space.repeat(), report.ranks.size(), threads,
-             report.wall_seconds);
+  fmt::print("{}: kernel {}, {} tasks ({} points x {} repeats), {} schedule, {} rank(s) x {} thread(s), {:.3f} s\n",
+             job.name, job.kernel->name, space.tasks(), space.points(), space.repeat(), report.schedule,
+             report.ranks.size(), threads, report.wall_seconds);
 
   const std::size_t outputs = job.kernel->outputs.size();
   std::string header = "  ";

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what Partita needs to build and test, from Debian's packages only.
+# Idempotent: installs only what is missing, and does nothing when all is
+# there. As root it runs apt-get; otherwise it uses sudo when sudo works
+# without a password prompt, else prints the exact command and stops.
+set -euo pipefail
+
+packages=(
+  g++ make cmake pkg-config       # compiler and build (CMake >= 3.25: Debian 12 has 3.25.1)
+  openmpi-bin libopenmpi-dev      # MPI: mpirun, mpicxx, headers
+  libeigen3-dev                   # dense linear algebra for kernels
+  librandom123-dev                # Philox counter-based random numbers
+  libtoml11-dev libcli11-dev libfmt-dev   # the partita command: job files, CLI, formatting
+  libgtest-dev                    # tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+apt_line="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  sh -c "$apt_line"
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo sh -c "$apt_line"
+else
+  cat >&2 <<MSG
+install-deps: these Debian packages are missing and this user cannot install them:
+  ${missing[*]}
+Ask an administrator to run:
+  sudo sh -c '$apt_line'
+or, on a cluster without root, load MPI and Eigen as modules and configure with the
+CMake presets directly (README.md, "Building on a cluster without root").
+MSG
+  exit 1
+fi
