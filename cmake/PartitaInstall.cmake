@@ -17,9 +17,16 @@ configure_package_config_file(cmake/PartitaConfig.cmake.in ${PROJECT_BINARY_DIR}
                               INSTALL_DESTINATION ${PARTITA_CMAKE_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/PartitaConfigVersion.cmake
                                  COMPATIBILITY SameMinorVersion)
+# The build-tree config (export() above) needs the finder beside it too.
+configure_file(cmake/FindRandom123.cmake ${PROJECT_BINARY_DIR}/FindRandom123.cmake COPYONLY)
 install(FILES ${PROJECT_BINARY_DIR}/PartitaConfig.cmake ${PROJECT_BINARY_DIR}/PartitaConfigVersion.cmake
               cmake/FindRandom123.cmake
         DESTINATION ${PARTITA_CMAKE_DIR})
 
+# The .pc file locates the prefix from its own directory: the prefix given at
+# configure time is wrong after `cmake --install --prefix DIR`.
+file(RELATIVE_PATH PARTITA_PC_PREFIX_FROM_PCFILEDIR
+     ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" PARTITA_PC_PREFIX_FROM_PCFILEDIR "${PARTITA_PC_PREFIX_FROM_PCFILEDIR}")
 configure_file(cmake/partita.pc.in ${PROJECT_BINARY_DIR}/partita.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/partita.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

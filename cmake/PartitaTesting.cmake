@@ -12,6 +12,31 @@ set(PARTITA_MPI_TEST_ENV
   OMPI_MCA_hwloc_base_binding_policy=none
   OMPI_MCA_mpi_yield_when_idle=1)
 
+# partita_discover_gtests(TARGET PREFIX p LABEL l [PROCESSORS n] [TIMEOUT s])
+# Registers each TEST of a GoogleTest executable as its own ctest entry
+# p.<Suite>.<Test>, run in PARTITA_MPI_TEST_ENV. ENVIRONMENT is set apart:
+# gtest_discover_tests (CMake 3.25) flattens PROPERTIES into one list, so a
+# list-valued ENVIRONMENT would keep only its first entry. The include file
+# runs after the discovered tests are added and sets the whole list.
+function(partita_discover_gtests target)
+  cmake_parse_arguments(arg "" "PREFIX;LABEL;PROCESSORS;TIMEOUT" "" ${ARGN})
+  if(NOT arg_PROCESSORS)
+    set(arg_PROCESSORS 1)
+  endif()
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT 60)
+  endif()
+  # NO_PRETTY_VALUES: parameterised tests keep their own generated names.
+  gtest_discover_tests(${target} TEST_PREFIX "${arg_PREFIX}." DISCOVERY_TIMEOUT 60 NO_PRETTY_VALUES
+                       PROPERTIES TIMEOUT ${arg_TIMEOUT} LABELS ${arg_LABEL} PROCESSORS ${arg_PROCESSORS})
+  set(env_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_environment.cmake")
+  file(WRITE "${env_file}"
+    "if(${target}_TESTS)\n"
+    "  set_tests_properties(\${${target}_TESTS} PROPERTIES ENVIRONMENT [==[${PARTITA_MPI_TEST_ENV}]==])\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${env_file}")
+endfunction()
+
 # partita_add_unit_test(NAME SOURCES ... [LIBS ...])
 # A GoogleTest executable without MPI; each TEST becomes its own ctest entry.
 function(partita_add_unit_test name)
@@ -19,8 +44,7 @@ function(partita_add_unit_test name)
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE ${arg_LIBS} GTest::gtest GTest::gtest_main)
   partita_warnings(${name})
-  gtest_discover_tests(${name} TEST_PREFIX "unit." DISCOVERY_TIMEOUT 60
-                       PROPERTIES TIMEOUT 60 LABELS unit ENVIRONMENT "${PARTITA_MPI_TEST_ENV}")
+  partita_discover_gtests(${name} PREFIX unit LABEL unit)
 endfunction()
 
 # partita_add_mpi_test(NAME SOURCES ... [LIBS ...] [RANKS 1 2 3 4] [THREADS 1 2]

@@ -83,8 +83,8 @@ class Reader {
     const std::string rule = allowed_text(spec);
     switch (spec.type) {
       case ParamType::integer: {
-        if (!v.is_integer() || static_cast<double>(v.as_integer()) < spec.min ||
-            static_cast<double>(v.as_integer()) > spec.max) {
+        if (!v.is_integer()) fail(v, fmt::format("{} = {}: must be {} (got {})", key, shown(v), rule, kind(v)));
+        if (static_cast<double>(v.as_integer()) < spec.min || static_cast<double>(v.as_integer()) > spec.max) {
           fail(v, fmt::format("{} = {}: must be {}", key, shown(v), rule));
         }
         return std::int64_t{v.as_integer()};

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
-#include <map>
+#include <string>
 
 #include "exit_codes.hpp"
 #include "kernels_command.hpp"
@@ -24,6 +24,13 @@ bool is_first_rank() {
   return true;
 }
 
+// Bad input is reported in one line, whatever CLI11 wrote.
+std::string one_line(std::string text) {
+  for (char& c : text) c = c == '\n' ? ' ' : c;
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,10 +45,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS, else the "
                                                 "CPUs the rank may run on)")
       ->check(CLI::Range(1, 4096));
-  const std::map<std::string, partita::Schedule> schedules{{"static", partita::Schedule::block},
-                                                           {"cyclic", partita::Schedule::cyclic}};
-  run_cmd->add_option("--schedule", run.schedule, "static (contiguous blocks) or cyclic (round robin)")
-      ->transform(CLI::CheckedTransformer(schedules, CLI::ignore_case));
+  std::string schedule = "static";
+  run_cmd->add_option("--schedule", schedule, "static (contiguous blocks) or cyclic (round robin)")
+      ->check(CLI::IsMember({"static", "cyclic"}));
   run_cmd->add_flag("--quiet,-q", run.quiet, "print nothing but errors and warnings");
 
   auto* kernels_cmd = app.add_subcommand("kernels", "List kernels with their parameters and outputs");
@@ -50,10 +56,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    if (is_first_rank()) fmt::print(stderr, "partita: error: {}\nRun 'partita --help' for usage.\n", e.what());
+    if (is_first_rank()) fmt::print(stderr, "partita: error: {} (see 'partita --help')\n", one_line(e.what()));
     return exit_bad_input;
   }
 
   if (kernels_cmd->parsed()) return partita::launch::kernels_command();
+  run.schedule = schedule == "cyclic" ? partita::Schedule::cyclic : partita::Schedule::block;
   return partita::launch::run_command(run, &argc, &argv);
 }

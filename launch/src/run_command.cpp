@@ -34,9 +34,11 @@ void print_error(const std::string& message) { fmt::print(stderr, "partita: erro
 // so a typo in a path costs seconds, not a finished sweep. Rank 0 only.
 std::string prepare_output_dir(const fs::path& dir) {
   std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    return fmt::format("output directory '{}': exists but is not a directory", dir.string());
+  }
   fs::create_directories(dir, ec);
   if (ec) return fmt::format("output directory '{}': cannot create it: {}", dir.string(), ec.message());
-  if (!fs::is_directory(dir)) return fmt::format("output directory '{}': exists but is not a directory", dir.string());
   const fs::path probe = dir / ".partita-write-probe";
   std::FILE* file = std::fopen(probe.c_str(), "wb");
   if (file == nullptr) {

@@ -1,0 +1,103 @@
+// A "host scientific code" that uses Partita as a library: the host starts
+// and finishes MPI, hands Partita a communicator of its own, and runs a
+// Monte Carlo kernel as a map_reduce over task ids.
+#include <mpi.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <numbers>
+
+#include <partita/kernels/monte_carlo.hpp>
+#include <partita/partita.hpp>
+
+namespace mc = partita::kernels::monte_carlo;
+
+namespace {
+
+constexpr std::uint64_t seed = 20240611;
+constexpr std::uint64_t tasks = 64;
+constexpr std::uint64_t samples_per_task = 200'000;
+
+// What the tasks add up to. map_reduce moves it between ranks as bytes, so it
+// must be trivially copyable.
+struct PiSum {
+  double estimates = 0.0;  // sum of the tasks' estimates of pi
+  double variances = 0.0;  // sum of their squared standard errors
+};
+
+// Collective on ctx.comm(). Each task draws from its own stream,
+// Rng(seed, task id), so the result does not depend on who ran the task.
+PiSum sum_over_tasks(const partita::Context& ctx) {
+  return partita::map_reduce(
+      ctx, tasks,
+      [](std::uint64_t id) {
+        partita::Rng rng(seed, id);
+        const mc::Estimate e = mc::pi(samples_per_task, rng);
+        return PiSum{e.value, e.std_error * e.std_error};
+      },
+      [](const PiSum& a, const PiSum& b) { return PiSum{a.estimates + b.estimates, a.variances + b.variances}; });
+}
+
+bool same_bits(const PiSum& a, const PiSum& b) {
+  return std::bit_cast<std::uint64_t>(a.estimates) == std::bit_cast<std::uint64_t>(b.estimates) &&
+         std::bit_cast<std::uint64_t>(a.variances) == std::bit_cast<std::uint64_t>(b.variances);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The host owns MPI. Partita only needs FUNNELED: it calls MPI from the
+  // main thread alone.
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+
+  // The host's own communicator. Reversing the rank order means nothing below
+  // can get away with assuming MPI_COMM_WORLD.
+  int world_rank = 0;
+  int world_size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &world_size);
+  MPI_Comm host_comm = MPI_COMM_NULL;
+  MPI_Comm_split(MPI_COMM_WORLD, 0, world_size - 1 - world_rank, &host_comm);
+  int rank = 0;
+  MPI_Comm_rank(host_comm, &rank);
+
+  int ok = 1;
+  try {
+    // Adopts the MPI the host started, works on a duplicate of host_comm, and
+    // will not finalise MPI.
+    partita::Runtime runtime(partita::RuntimeOptions{.comm = host_comm, .threads = 0});
+    const partita::Context& ctx = runtime.context();
+    const PiSum sum = sum_over_tasks(ctx);
+
+    if (rank == 0) {
+      const double pi = sum.estimates / tasks;
+      const double std_error = std::sqrt(sum.variances) / tasks;
+      const double deviations = std::abs(pi - std::numbers::pi) / std_error;
+      std::printf("Partita %s: %d rank(s) x %d thread(s), began MPI: %s\n", partita::version_string, ctx.size(),
+                  ctx.threads(), runtime.began_mpi() ? "yes" : "no");
+      std::printf("pi = %.17g +- %.3g (%.2f standard errors from pi)\n", pi, std_error, deviations);
+      ok = deviations < 5.0 && !runtime.began_mpi();
+
+      // The same reduction on this rank alone, with one thread: map_reduce
+      // promises the very same bits for any number of ranks and threads.
+      const partita::Context serial(MPI_COMM_SELF, 1);
+      const bool identical = same_bits(sum, sum_over_tasks(serial));
+      std::printf("serial rerun on 1 rank x 1 thread: %s\n", identical ? "bitwise identical" : "DIFFERENT");
+      ok = ok && identical;
+    }
+  } catch (const partita::Error& e) {
+    // Partita throws; what the process does next is the host's decision.
+    std::fprintf(stderr, "rank %d: %s\n", rank, e.what());
+    MPI_Abort(MPI_COMM_WORLD, 2);
+  }
+
+  // The Runtime is gone and MPI is still ours to use and to finish.
+  MPI_Bcast(&ok, 1, MPI_INT, 0, host_comm);
+  if (rank == 0) std::printf("%s\n", ok ? "link-your-code: OK" : "link-your-code: FAILED");
+  MPI_Comm_free(&host_comm);
+  MPI_Finalize();
+  return ok ? 0 : 1;
+}
