@@ -9,7 +9,7 @@ BUILD := build/$(PRESET)
 all: build
 
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh $(PRESET)
 
 build: deps
 	cmake --preset $(PRESET)

@@ -3,7 +3,10 @@
 # Idempotent: installs only what is missing, and does nothing when all is
 # there. As root it runs apt-get; otherwise it uses sudo when sudo works
 # without a password prompt, else prints the exact command and stops.
+#
+#   scripts/install-deps.sh [PRESET]   # tsan also needs clang and LLVM's OpenMP (Archer)
 set -euo pipefail
+preset=${1:-release}
 
 packages=(
   g++ make cmake pkg-config       # compiler and build (CMake >= 3.25: Debian 12 has 3.25.1)
@@ -13,6 +16,11 @@ packages=(
   libtoml11-dev libcli11-dev libfmt-dev   # the partita command: job files, CLI, formatting
   libgtest-dev                    # tests
 )
+if [ "$preset" = tsan ]; then
+  # GCC's libgomp is invisible to ThreadSanitizer; clang's libomp with the
+  # Archer tool tells it about OpenMP's barriers (CMakePresets.json, tsan).
+  packages+=(clang-14 libomp-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,11 +30,12 @@ for p in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "install-deps: installing ${missing[*]}"
 apt_line="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
   sh -c "$apt_line"
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  echo "install-deps: installing with sudo: ${missing[*]}"
   sudo sh -c "$apt_line"
 else
   cat >&2 <<MSG

@@ -1,12 +1,12 @@
 #include "job_spec.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "spec_error.hpp"
+#include "scratch_dir.hpp"
 #include "task_space.hpp"
 
 namespace {
@@ -14,16 +14,8 @@ namespace {
 using namespace partita::launch;
 
 // Writes a job file in a fresh directory and parses it.
-class JobSpecTest : public ::testing::Test {
+class JobSpecTest : public partita::unit_test::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("partita-unit-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string write(const std::string& text) {
     const auto path = dir_ / "job.toml";
     std::ofstream(path) << text;
@@ -41,7 +33,6 @@ class JobSpecTest : public ::testing::Test {
     return "";
   }
 
-  std::filesystem::path dir_;
 };
 
 TEST_F(JobSpecTest, DefaultsFillWhatTheFileLeavesOut) {

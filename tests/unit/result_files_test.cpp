@@ -1,7 +1,6 @@
 #include "result_files.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include <sstream>
 
 #include "atomic_file.hpp"
+#include "scratch_dir.hpp"
 #include "task_space.hpp"
 
 namespace {
@@ -22,19 +22,14 @@ std::string slurp(const std::filesystem::path& path) {
   return text.str();
 }
 
-class ResultFilesTest : public ::testing::Test {
+class ResultFilesTest : public partita::unit_test::ScratchDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("partita-unit-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
+    ScratchDirTest::SetUp();
     std::ofstream(dir_ / "job.toml") << "kernel = \"pi\"\nrepeat = 2\n[sweep]\nsamples = [10, 20]\n";
     job_ = parse_job_spec((dir_ / "job.toml").string(), builtin_kernels());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::filesystem::path dir_;
   JobSpec job_;
 };
 

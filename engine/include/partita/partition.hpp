@@ -26,8 +26,10 @@ struct IdRange {
 /// The whole space [0, n).
 constexpr IdRange all_ids(std::uint64_t n) noexcept { return {0, n, 1}; }
 
-/// Part `part` of `parts` of `range`. Splitting a rank's share again by
-/// threads gives the two-level partition (ranks, then threads).
+/// Part `part` of `parts` of `range`. Not collective: a pure function, so
+/// any rank can compute any other's share. Splitting a rank's share again by
+/// threads gives the two-level partition (ranks, then threads); the parts
+/// of a range cover each of its ids exactly once.
 IdRange split(const IdRange& range, std::uint64_t parts, std::uint64_t part, Schedule schedule) noexcept;
 
 }  // namespace partita

@@ -13,6 +13,8 @@
 
 namespace partita {
 
+/// One random stream. Not collective, no MPI; an instance is not shared
+/// between threads (make one per task: construction is a few stores).
 class Rng {
  public:
   using Block = std::array<std::uint32_t, 4>;
