@@ -15,6 +15,7 @@ packages=(
   librandom123-dev                # Philox counter-based random numbers
   libtoml11-dev libcli11-dev libfmt-dev   # the partita command: job files, CLI, formatting
   libgtest-dev                    # tests
+  python3                         # make bench (bench/pi_throughput.py)
 )
 if [ "$preset" = tsan ]; then
   # GCC's libgomp is invisible to ThreadSanitizer; clang's libomp with the
