@@ -1,12 +1,11 @@
 #include <omp.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
-#include <exception>
-#include <limits>
-#include <mutex>
 
+#include "first_failure.hpp"
 #include "partita/detail/parallel_for.hpp"
+#include "partita/worker.hpp"
 
 namespace partita::detail {
 
@@ -16,35 +15,11 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The first failure by task id, so the error a user sees does not depend on
-// which thread happened to fail first.
-class FirstFailure {
- public:
-  void record(std::uint64_t id, std::exception_ptr error) {
-    std::lock_guard lock(mutex_);
-    if (!error_ || id < id_) {
-      id_ = id;
-      error_ = std::move(error);
-    }
-    failed_.store(true, std::memory_order_relaxed);
-  }
-  bool happened() const noexcept { return failed_.load(std::memory_order_relaxed); }
-  void rethrow_if_any() const {
-    if (error_) std::rethrow_exception(error_);
-  }
-
- private:
-  std::mutex mutex_;
-  std::atomic<bool> failed_{false};
-  std::uint64_t id_ = std::numeric_limits<std::uint64_t>::max();
-  std::exception_ptr error_;
-};
-
 }  // namespace
 
-WorkStats run_owned(const Context& ctx, std::uint64_t n, Schedule schedule,
+WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
                     FunctionRef<void(std::uint64_t)> body) {
-  const IdRange mine = split(all_ids(n), ctx.size(), ctx.rank(), schedule);
+  const IdRange mine = split(all_ids(n), ctx.size(), ctx.rank(), partition);
   const int threads = ctx.threads();
   WorkStats stats;
   stats.threads.resize(threads);
@@ -54,8 +29,9 @@ WorkStats run_owned(const Context& ctx, std::uint64_t n, Schedule schedule,
 #pragma omp parallel num_threads(threads)
   {
     const int thread = omp_get_thread_num();
+    set_current_worker(thread);
     const auto thread_start = std::chrono::steady_clock::now();
-    const IdRange ids = split(mine, omp_get_num_threads(), thread, schedule);
+    const IdRange ids = split(mine, omp_get_num_threads(), thread, partition);
     std::uint64_t done = 0;
     for (std::uint64_t k = 0; k < ids.count && !failure.happened(); ++k) {
       try {
@@ -66,10 +42,16 @@ WorkStats run_owned(const Context& ctx, std::uint64_t n, Schedule schedule,
       }
     }
     // Each thread writes only its own slot: no sharing, no race.
-    stats.threads[thread] = {done, seconds_since(thread_start)};
+    stats.threads[thread] = {done, ids.count > 0 ? 1u : 0u, seconds_since(thread_start), 0.0};
+    set_current_worker(-1);
   }
 
   stats.wall_seconds = seconds_since(start);
+  // A static split has no waiting for work, only waiting for the slowest
+  // thread at the end.
+  for (auto& t : stats.threads) t.idle_seconds = std::max(0.0, stats.wall_seconds - t.busy_seconds);
+  const std::uint64_t share = (mine.count + threads - 1) / threads;
+  stats.min_chunk = stats.max_chunk = share;
   failure.rethrow_if_any();
   return stats;
 }

@@ -4,8 +4,8 @@
 
 namespace partita {
 
-IdRange split(const IdRange& range, std::uint64_t parts, std::uint64_t part, Schedule schedule) noexcept {
-  if (schedule == Schedule::cyclic) {
+IdRange split(const IdRange& range, std::uint64_t parts, std::uint64_t part, Partition partition) noexcept {
+  if (partition == Partition::cyclic) {
     const std::uint64_t count = part < range.count ? (range.count - part + parts - 1) / parts : 0;
     return {range.begin + part * range.stride, count, range.stride * parts};
   }

@@ -16,7 +16,9 @@ namespace partita::launch {
 
 namespace {
 
-const std::vector<std::string> top_level_keys = {"name", "kernel", "seed", "repeat", "params", "sweep", "output"};
+const std::vector<std::string> top_level_keys = {"name",  "kernel", "seed",   "repeat",
+                                                 "params", "sweep", "output", "schedule"};
+const std::vector<std::string> schedule_keys = {"kind", "chunk"};
 const std::vector<std::string> output_keys = {"dir", "format"};
 constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
 
@@ -223,6 +225,28 @@ void read_output(const Reader& reader, const toml::value& section, JobSpec& job)
   }
 }
 
+// `schedule = "dynamic:16"`, or a table: [schedule] kind = "dynamic", chunk = 16.
+Schedule read_schedule(const Reader& reader, const toml::value& value) {
+  const auto parse = [&](const toml::value& where, const std::string& text) {
+    try {
+      return Schedule::parse(text);
+    } catch (const std::invalid_argument& e) {
+      reader.fail(where, e.what());
+    }
+  };
+  if (value.is_string()) return parse(value, value.as_string().str);
+  const auto& table = reader.table(value, "schedule");
+  reader.reject_unknown(table, "schedule.", schedule_keys);
+  const auto kind = table.find("kind");
+  if (kind == table.end()) reader.fail(value, "[schedule] needs kind = \"static\", \"cyclic\", \"dynamic\", \"guided\" or \"auto\"");
+  Schedule schedule = parse(kind->second, reader.string(kind->second, "schedule.kind"));
+  if (const auto chunk = table.find("chunk"); chunk != table.end()) {
+    if (schedule.kind != Schedule::Kind::dynamic) reader.fail(chunk->second, "schedule.chunk applies to kind = \"dynamic\" only");
+    schedule.chunk = static_cast<std::uint64_t>(reader.integer(chunk->second, "schedule.chunk", 1, INT64_MAX));
+  }
+  return schedule;
+}
+
 // Checks every sweep point with the kernel's own cross-parameter rules.
 void check_points(const Reader& reader, const JobSpec& job) {
   if (!job.kernel->check) return;
@@ -282,6 +306,7 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) 
   }
   if (const auto it = top.find("sweep"); it != top.end()) read_sweep(reader, it->second, job, *params);
   if (const auto it = top.find("output"); it != top.end()) read_output(reader, it->second, job);
+  if (const auto it = top.find("schedule"); it != top.end()) job.schedule = read_schedule(reader, it->second);
   if (job.output_dir.empty()) job.output_dir = job.name + ".out";
 
   std::uint64_t points = 1;

@@ -9,6 +9,7 @@
 
 #include "kernel_registry.hpp"
 #include "param.hpp"
+#include "partita/schedule.hpp"
 
 namespace partita::launch {
 
@@ -30,6 +31,7 @@ struct JobSpec {
   ParamSet fixed;                  ///< every parameter not swept: [params] or its default
   SweepMode mode = SweepMode::grid;
   std::vector<SweepAxis> sweep;    ///< in the order they appear in the file
+  Schedule schedule{Schedule::Kind::automatic, 0};  ///< `schedule`; --schedule overrides
   std::string output_dir;          ///< [output] dir, else "<name>.out"
   OutputFormat format = OutputFormat::csv;
 };

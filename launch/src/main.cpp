@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "exit_codes.hpp"
@@ -45,9 +46,17 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS, else the "
                                                 "CPUs the rank may run on)")
       ->check(CLI::Range(1, 4096));
-  std::string schedule = "static";
-  run_cmd->add_option("--schedule", schedule, "static (contiguous blocks) or cyclic (round robin)")
-      ->check(CLI::IsMember({"static", "cyclic"}));
+  std::string schedule;
+  run_cmd->add_option("--schedule", schedule,
+                      "static, cyclic, dynamic[:CHUNK], guided or auto (overrides the job's schedule)")
+      ->check([](const std::string& text) -> std::string {
+        try {
+          partita::Schedule::parse(text);
+          return {};
+        } catch (const std::invalid_argument& e) {
+          return e.what();
+        }
+      });
   run_cmd->add_flag("--quiet,-q", run.quiet, "print nothing but errors and warnings");
 
   auto* kernels_cmd = app.add_subcommand("kernels", "List kernels with their parameters and outputs");
@@ -61,6 +70,6 @@ int main(int argc, char** argv) {
   }
 
   if (kernels_cmd->parsed()) return partita::launch::kernels_command();
-  run.schedule = schedule == "cyclic" ? partita::Schedule::cyclic : partita::Schedule::block;
+  if (!schedule.empty()) run.schedule = partita::Schedule::parse(schedule);
   return partita::launch::run_command(run, &argc, &argv);
 }

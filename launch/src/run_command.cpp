@@ -15,6 +15,7 @@
 #include "partita/for_each.hpp"
 #include "partita/gather.hpp"
 #include "partita/runtime.hpp"
+#include "partita/worker.hpp"
 #include "partita/version.hpp"
 #include "rank_messages.hpp"
 #include "result_files.hpp"
@@ -70,25 +71,47 @@ void warn_about_threads(const Context& ctx) {
              all[3 * r + 1]);
 }
 
-// Runs this rank's share of the tasks, each writing its outputs at its
-// place in `mine`. A kernel error becomes a TaskError naming the task.
-WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space, Schedule schedule,
-                    std::vector<double>& mine) {
+// What this rank computed: the ids it ran and their outputs, kept per
+// worker thread so that workers never share a container.
+struct RankResults {
+  std::vector<std::vector<std::uint64_t>> ids;
+  std::vector<std::vector<double>> values;
+
+  explicit RankResults(int workers) : ids(workers), values(workers) {}
+
+  // All workers' results, concatenated: ids and values stay paired.
+  std::pair<std::vector<std::uint64_t>, std::vector<double>> merged() const {
+    std::pair<std::vector<std::uint64_t>, std::vector<double>> all;
+    for (std::size_t w = 0; w < ids.size(); ++w) {
+      all.first.insert(all.first.end(), ids[w].begin(), ids[w].end());
+      all.second.insert(all.second.end(), values[w].begin(), values[w].end());
+    }
+    return all;
+  }
+};
+
+// Runs the tasks this rank is given under the schedule. A kernel error
+// becomes a TaskError naming the task.
+WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space, const Schedule& schedule,
+                    RankResults& results) {
   const std::size_t outputs = job.kernel->outputs.size();
-  const IdRange owned = split(all_ids(space.tasks()), ctx.size(), ctx.rank(), schedule);
-  mine.assign(owned.count * outputs, 0.0);
   return for_each(
       ctx, space.tasks(),
       [&](std::uint64_t task) {
+        const int worker = current_worker();
         Rng rng(job.seed, task);
-        std::span<double> out(mine.data() + owned.index_of(task) * outputs, outputs);
+        std::vector<double>& values = results.values[worker];
+        values.resize(values.size() + outputs);
+        std::span<double> out(values.data() + values.size() - outputs, outputs);
         try {
           job.kernel->evaluate(space.params(space.point_of(task)), rng, out);
         } catch (const std::exception& e) {
+          values.resize(values.size() - outputs);
           throw TaskError(task, fmt::format("kernel '{}' failed at {} (repeat {}): {}", job.kernel->name,
                                             space.describe_point(space.point_of(task)), space.repeat_of(task),
                                             e.what()));
         }
+        results.ids[worker].push_back(task);
       },
       schedule);
 }
@@ -131,11 +154,12 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   }
   warn_about_threads(ctx);
 
-  std::vector<double> mine;
+  const Schedule schedule = options.schedule.value_or(job.schedule);
+  RankResults results(ctx.threads());
   WorkStats stats;
   std::string failure;
   try {
-    stats = run_tasks(ctx, job, space, options.schedule, mine);
+    stats = run_tasks(ctx, job, space, schedule, results);
   } catch (const TaskError& e) {
     failure = e.what();
   }
@@ -148,12 +172,13 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   }
 
   const std::size_t outputs = job.kernel->outputs.size();
-  const auto values = gather_owned<double>(ctx, mine, space.tasks(), outputs, options.schedule);
+  const auto [ids, mine] = results.merged();
+  const auto values = gather_by_id<double>(ctx, ids, mine, space.tasks(), outputs);
   const auto ranks = gather_rank_reports(ctx, stats);
   if (!root) return exit_success;
 
   RunReport report{fingerprint(space.identity(job) + ";version=" + version_string),
-                   options.schedule == Schedule::block ? "static" : "cyclic",
+                   schedule.name(),
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), ranks};
   const fs::path dir = job.output_dir;
   RunSummary summary{write_results(dir, job, space, values), write_summary(dir, job, space, values),

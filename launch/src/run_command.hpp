@@ -3,7 +3,9 @@
 
 #include <string>
 
-#include "partita/partition.hpp"
+#include <optional>
+
+#include "partita/schedule.hpp"
 
 namespace partita::launch {
 
@@ -11,7 +13,7 @@ struct RunOptions {
   std::string job_file;
   std::string out_dir;  ///< overrides [output] dir when not empty
   int threads = 0;      ///< > 0 overrides OMP_NUM_THREADS
-  Schedule schedule = Schedule::block;
+  std::optional<Schedule> schedule;  ///< overrides the job's schedule when set
   bool quiet = false;
 };
 

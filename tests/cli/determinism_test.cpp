@@ -119,17 +119,19 @@ TEST_P(Determinism, SameBytesAsSingleRankSingleThread) {
 }
 
 // Uneven splits (4 ranks over 15 tasks), more ranks x threads than the 2
-// cores here (3 x 2), the TCP transport that ranks on different nodes would
-// use, the cyclic schedule, and a singleton with threads.
+// cores here (3 x 2), the TCP transport (and the RMA component) that ranks
+// on different nodes would use, every schedule, and a singleton with threads.
 INSTANTIATE_TEST_SUITE_P(Launches, Determinism,
                          ::testing::Values(Launch{"np1_t1", 1, 1, false, "", "static"},
-                                           Launch{"np2_t1", 2, 1, true, "", "static"},
-                                           Launch{"np1_t2", 1, 2, false, "", "static"},
-                                           Launch{"np3_t2", 3, 2, true, "", "static"},
-                                           Launch{"np4_t1", 4, 1, false, "", "static"},
+                                           Launch{"np2_t1_auto", 2, 1, true, "", "auto"},
+                                           Launch{"np1_t2_guided", 1, 2, false, "", "guided"},
+                                           Launch{"np3_t2_guided", 3, 2, true, "", "guided"},
+                                           Launch{"np4_t1_dynamic", 4, 1, false, "", "dynamic:2"},
                                            Launch{"np2_t1_tcp", 2, 1, false, "OMPI_MCA_btl=self,tcp", "static"},
+                                           Launch{"np3_t1_tcp_auto", 3, 1, false,
+                                                  "OMPI_MCA_btl=self,tcp OMPI_MCA_osc=pt2pt", "auto"},
                                            Launch{"np3_t2_cyclic", 3, 2, false, "", "cyclic"},
-                                           Launch{"singleton_t2", 0, 2, true, "", "static"}),
+                                           Launch{"singleton_t2_auto", 0, 2, true, "", "auto"}),
                          [](const ::testing::TestParamInfo<Launch>& launch) { return std::string(launch.param.name); });
 
 }  // namespace

@@ -72,7 +72,7 @@ TEST_F(Success, GridSweepFollowsFileOrder) {
   const std::string report = read_file(out() / "report.json");
   for (const char* field : {"\"complete\": true,", "\"kernel\": \"integrate\",", "\"tasks\": 12,",
                             "\"points\": 6,", "\"repeat\": 2,", "\"ranks\": 1,", "\"threads_per_rank\": 1,",
-                            "\"schedule\": \"static\","}) {
+                            "\"schedule\": \"auto\","}) {
     EXPECT_NE(report.find(field), std::string::npos) << "report.json lacks " << field << "\n" << report;
   }
   EXPECT_EQ(report.front(), '{');

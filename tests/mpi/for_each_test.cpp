@@ -2,27 +2,37 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <numeric>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "mpi_test.hpp"
 #include "partita/context.hpp"
 #include "partita/gather.hpp"
+#include "partita/worker.hpp"
 
 namespace {
 
+using partita::Partition;
 using partita::Schedule;
 using partita::testing::on_all_ranks;
 using partita::testing::ranks_failing;
 
-class ForEach : public ::testing::TestWithParam<Schedule> {};
+const char* const all_schedules[] = {"static", "cyclic", "dynamic", "dynamic:7", "guided", "auto"};
+
+class ForEach : public ::testing::TestWithParam<const char*> {
+ protected:
+  Schedule schedule() const { return Schedule::parse(GetParam()); }
+};
 
 // Each id runs exactly once across all ranks and threads.
 TEST_P(ForEach, RunsEveryIdExactlyOnce) {
   const partita::Context ctx(MPI_COMM_WORLD);
-  for (std::uint64_t n : {0, 1, 5, 97, 1000}) {
-    std::vector<int> counts(n, 0);  // each id is written by the one thread that owns it
-    const auto stats = partita::for_each(ctx, n, [&](std::uint64_t id) { ++counts[id]; }, GetParam());
+  for (std::uint64_t n : {0, 1, 5, 97, 1000, 20000}) {
+    std::vector<int> counts(n, 0);  // each id is written by the one thread that runs it
+    const auto stats = partita::for_each(ctx, n, [&](std::uint64_t id) { ++counts[id]; }, schedule());
     std::vector<int> total(n, 0);
     MPI_Allreduce(counts.data(), total.data(), static_cast<int>(n), MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     bool ok = stats.threads.size() == static_cast<std::size_t>(ctx.threads());
@@ -34,48 +44,116 @@ TEST_P(ForEach, RunsEveryIdExactlyOnce) {
   }
 }
 
-// Values computed where they are owned come back to rank 0 in id order.
-TEST_P(ForEach, GatherOwnedRestoresIdOrder) {
+// Per-worker storage and gather_by_id bring every result to rank 0 in id
+// order, whoever computed it.
+TEST_P(ForEach, GatherByIdRestoresIdOrder) {
   const partita::Context ctx(MPI_COMM_WORLD);
-  const std::uint64_t n = 103;
-  const auto mine = partita::split(partita::all_ids(n), ctx.size(), ctx.rank(), GetParam());
-  std::vector<double> local(mine.count * 2);
+  const std::uint64_t n = 1003;
+  std::vector<std::vector<std::uint64_t>> ids(ctx.threads());
+  std::vector<std::vector<double>> values(ctx.threads());
+  bool workers_ok = true;
   partita::for_each(ctx, n, [&](std::uint64_t id) {
-    local[mine.index_of(id) * 2] = static_cast<double>(id);
-    local[mine.index_of(id) * 2 + 1] = -static_cast<double>(id);
-  }, GetParam());
-  const auto all = partita::gather_owned<double>(ctx, local, n, 2, GetParam());
-  bool ok = ctx.rank() == 0 ? all.size() == 2 * n : all.empty();
-  for (std::uint64_t id = 0; ok && id < all.size() / 2; ++id) {
-    ok = all[2 * id] == static_cast<double>(id) && all[2 * id + 1] == -static_cast<double>(id);
+    const int w = partita::current_worker();
+    if (w < 0 || w >= ctx.threads()) {
+      workers_ok = false;  // benign if racy: it only ever goes false
+      return;
+    }
+    ids[w].push_back(id);
+    values[w].push_back(static_cast<double>(id) * 0.5);
+  }, schedule());
+  std::vector<std::uint64_t> all_ids;
+  std::vector<double> all_values;
+  for (int w = 0; w < ctx.threads(); ++w) {
+    all_ids.insert(all_ids.end(), ids[w].begin(), ids[w].end());
+    all_values.insert(all_values.end(), values[w].begin(), values[w].end());
   }
+  const auto gathered = partita::gather_by_id<double>(ctx, all_ids, all_values, n, 1);
+  bool ok = workers_ok && partita::current_worker() == -1 && (ctx.rank() == 0 ? gathered.size() == n : gathered.empty());
+  for (std::uint64_t id = 0; ok && id < gathered.size(); ++id) ok = gathered[id] == static_cast<double>(id) * 0.5;
   ASSERT_TRUE(on_all_ranks(ok)) << "gather wrong on ranks " << ranks_failing(ok);
 }
 
-TEST_P(ForEach, RethrowsTheLowestFailingIdOnItsRank) {
+// A failing task stops the loop on every rank without a hang, the failing
+// rank rethrows, and the communicator is clean for the next loop.
+TEST_P(ForEach, FailureEndsTheLoopEverywhere) {
   const partita::Context ctx(MPI_COMM_WORLD);
-  const std::uint64_t n = 64;
-  const auto mine = partita::split(partita::all_ids(n), ctx.size(), ctx.rank(), GetParam());
+  const std::uint64_t n = 400;
   std::string message;
   try {
     partita::for_each(ctx, n, [](std::uint64_t id) {
-      if (id % 8 == 3) throw std::runtime_error("bad " + std::to_string(id));
-    }, GetParam());
+      if (id % 50 == 7) throw std::runtime_error("bad " + std::to_string(id));
+    }, schedule());
   } catch (const std::runtime_error& e) {
     message = e.what();
   }
-  // With one thread the lowest failing id of this rank's share is certain;
-  // with several, threads may stop before reaching it, but the error is one
-  // of this rank's failing ids.
-  std::uint64_t lowest = n;
-  for (std::uint64_t k = 0; k < mine.count; ++k) {
-    if (mine[k] % 8 == 3) lowest = std::min(lowest, mine[k]);
-  }
-  bool ok = lowest == n ? message.empty() : !message.empty();
-  if (ok && ctx.threads() == 1 && lowest < n) ok = message == "bad " + std::to_string(lowest);
-  ASSERT_TRUE(on_all_ranks(ok)) << "wrong error on ranks " << ranks_failing(ok);
+  const bool threw = !message.empty();
+  const bool valid = !threw || (message.rfind("bad ", 0) == 0 && std::stoull(message.substr(4)) % 50 == 7);
+  int any = threw ? 1 : 0, some = 0;
+  MPI_Allreduce(&any, &some, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+  ASSERT_TRUE(on_all_ranks(valid && some == 1)) << "no rank reported the failure, or a wrong one, on ranks "
+                                                 << ranks_failing(valid && some == 1);
+  std::vector<int> counts(n, 0);
+  partita::for_each(ctx, n, [&](std::uint64_t id) { ++counts[id]; }, schedule());
+  std::vector<int> total(n, 0);
+  MPI_Allreduce(counts.data(), total.data(), static_cast<int>(n), MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  bool ok = true;
+  for (int c : total) ok = ok && c == 1;
+  ASSERT_TRUE(on_all_ranks(ok)) << "the loop after a failure did not cover every id";
 }
 
-INSTANTIATE_TEST_SUITE_P(Schedules, ForEach, ::testing::Values(Schedule::block, Schedule::cyclic));
+INSTANTIATE_TEST_SUITE_P(Schedules, ForEach, ::testing::ValuesIn(all_schedules),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
+                           for (char& c : name) c = c == ':' ? '_' : c;
+                           return name;
+                         });
+
+// Values computed where a static partition puts them come back in id order.
+TEST(GatherOwned, RestoresIdOrder) {
+  const partita::Context ctx(MPI_COMM_WORLD);
+  for (Partition partition : {Partition::block, Partition::cyclic}) {
+    const std::uint64_t n = 103;
+    const auto mine = partita::split(partita::all_ids(n), ctx.size(), ctx.rank(), partition);
+    std::vector<double> local(mine.count * 2);
+    for (std::uint64_t k = 0; k < mine.count; ++k) {
+      local[2 * k] = static_cast<double>(mine[k]);
+      local[2 * k + 1] = -static_cast<double>(mine[k]);
+    }
+    const auto all = partita::gather_owned<double>(ctx, local, n, 2, partition);
+    bool ok = ctx.rank() == 0 ? all.size() == 2 * n : all.empty();
+    for (std::uint64_t id = 0; ok && id < all.size() / 2; ++id) {
+      ok = all[2 * id] == static_cast<double>(id) && all[2 * id + 1] == -static_cast<double>(id);
+    }
+    ASSERT_TRUE(on_all_ranks(ok)) << "gather wrong on ranks " << ranks_failing(ok);
+  }
+}
+
+// The order option decides which ids start first.
+TEST(DynamicOrder, StartsIdsInTheGivenOrder) {
+  const partita::Context ctx(MPI_COMM_SELF, 1);
+  const std::uint64_t n = 50;
+  std::vector<std::uint64_t> order(n);
+  std::iota(order.rbegin(), order.rend(), 0);  // n-1, ..., 0
+  std::vector<std::uint64_t> seen;
+  partita::for_each(ctx, n, [&](std::uint64_t id) { seen.push_back(id); },
+                    partita::ForEachOptions{Schedule::parse("dynamic:3"), order});
+  EXPECT_EQ(seen, order);
+}
+
+// A worker that needs work gets it from rank 0's communication thread while
+// rank 0's workers are busy: no rank waits for another rank's task. Tasks
+// take 20 ms; a worker may wait for a message, never for a task.
+TEST(DynamicIdle, NoWorkerWaitsBehindATask) {
+  const partita::Context ctx(MPI_COMM_WORLD);
+  const auto task = std::chrono::milliseconds(20);
+  const std::uint64_t n = 6 * static_cast<std::uint64_t>(ctx.size() * ctx.threads());
+  const auto stats = partita::for_each(ctx, n, [&](std::uint64_t) { std::this_thread::sleep_for(task); },
+                                       Schedule::parse("dynamic"));
+  double worst = 0.0;
+  for (const auto& t : stats.threads) worst = std::max(worst, t.idle_seconds);
+  // Generous: half a task over the whole loop, on an oversubscribed machine.
+  const bool ok = worst < 0.5 * std::chrono::duration<double>(task).count();
+  ASSERT_TRUE(on_all_ranks(ok)) << "a worker idled " << worst << " s on ranks " << ranks_failing(ok);
+}
 
 }  // namespace

@@ -12,7 +12,7 @@
 
 namespace {
 
-using partita::Schedule;
+using partita::Partition;
 using partita::testing::on_all_ranks;
 using partita::testing::ranks_failing;
 
@@ -32,7 +32,7 @@ double serial_sum(std::uint64_t n, partita::ReduceOptions options) {
   return partita::map_reduce(serial, n, term, plus, options);
 }
 
-class MapReduce : public ::testing::TestWithParam<Schedule> {};
+class MapReduce : public ::testing::TestWithParam<Partition> {};
 
 TEST_P(MapReduce, BitwiseEqualToTheSerialReferenceAtAnyLayout) {
   const partita::Context ctx(MPI_COMM_WORLD);
@@ -40,7 +40,7 @@ TEST_P(MapReduce, BitwiseEqualToTheSerialReferenceAtAnyLayout) {
     for (std::uint64_t block : {0, 1, 7}) {
       const partita::ReduceOptions options{block, GetParam()};
       const double parallel = partita::map_reduce(ctx, n, term, plus, options);
-      const double reference = serial_sum(n, {block, Schedule::block});
+      const double reference = serial_sum(n, {block, Partition::block});
       const bool ok = same_bits(parallel, reference);
       ASSERT_TRUE(on_all_ranks(ok)) << "n = " << n << ", block " << block << ": " << parallel
                                     << " differs from the serial " << reference << " on ranks "
@@ -109,6 +109,6 @@ TEST_P(MapReduce, FailureOnOneRankReachesEveryRank) {
   ASSERT_TRUE(on_all_ranks(sum == 40.0));
 }
 
-INSTANTIATE_TEST_SUITE_P(Schedules, MapReduce, ::testing::Values(Schedule::block, Schedule::cyclic));
+INSTANTIATE_TEST_SUITE_P(Schedules, MapReduce, ::testing::Values(Partition::block, Partition::cyclic));
 
 }  // namespace

@@ -1,28 +1,49 @@
 // Runs a function once for every task id of [0, n), spread over the ranks of
-// a Context and the OpenMP threads of each rank.
+// a Context and the OpenMP threads of each rank, under a chosen schedule.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <utility>
 
 #include "partita/context.hpp"
 #include "partita/detail/parallel_for.hpp"
-#include "partita/partition.hpp"
+#include "partita/schedule.hpp"
 #include "partita/work_stats.hpp"
 
 namespace partita {
 
-/// Calls f(id) exactly once for each id in [0, n), across all ranks of ctx:
-/// every rank must call it with the same n and schedule. Not collective (it
-/// sends no messages); each rank runs its share, split(all_ids(n), size,
-/// rank, schedule), over its threads, and returns what it measured.
+struct ForEachOptions {
+  Schedule schedule;
+  /// Dynamic schedules only: the ids in the order to start them (a
+  /// permutation of [0, n)), e.g. most expensive first to shorten the tail.
+  /// Empty: id order. Must stay valid during the call.
+  std::span<const std::uint64_t> order;
+};
+
+/// Calls f(id) exactly once for each id in [0, n), across all ranks of ctx;
+/// every rank must call it with the same n and options, and receives what
+/// it measured. Static schedules (static, cyclic) send no messages: each
+/// rank runs split(all_ids(n), size, rank, partition) over its threads.
+/// Dynamic schedules (dynamic, guided, auto) are collective on ctx.comm():
+/// chunks go to whichever worker is free, on any rank, and the main thread
+/// of each rank handles the messages while ctx.threads() workers compute.
 /// f runs concurrently on several threads: it must only write state owned by
-/// its id (e.g. out[id]). If f throws, this rank stops starting ids and
-/// rethrows the exception of its lowest failing id; other ranks are not told.
+/// its id (e.g. out[id]) or by its worker (partita::current_worker()).
+/// If f throws, the rank rethrows the exception of its lowest failing id;
+/// under a static schedule other ranks are not told, under a dynamic one
+/// they stop receiving work.
 /// Serial equivalent: for (id = 0; id < n; ++id) f(id);
 template <class F>
-WorkStats for_each(const Context& ctx, std::uint64_t n, F&& f, Schedule schedule = Schedule::block) {
-  return detail::run_owned(ctx, n, schedule, [&f](std::uint64_t id) { f(id); });
+WorkStats for_each(const Context& ctx, std::uint64_t n, F&& f, const ForEachOptions& options) {
+  const auto body = [&f](std::uint64_t id) { f(id); };
+  if (options.schedule.is_static()) return detail::run_owned(ctx, n, options.schedule.partition(), body);
+  return detail::run_dynamic(ctx, n, options.schedule, options.order, body);
+}
+
+template <class F>
+WorkStats for_each(const Context& ctx, std::uint64_t n, F&& f, Schedule schedule = {}) {
+  return for_each(ctx, n, std::forward<F>(f), ForEachOptions{schedule, {}});
 }
 
 }  // namespace partita

@@ -14,15 +14,29 @@
 namespace partita {
 
 /// Each rank passes the `per_id` values of every id it owns under
-/// `schedule`, in the order of its IdRange (id mine[k] at k * per_id).
+/// `partition`, in the order of its IdRange (id mine[k] at k * per_id).
 /// Collective on ctx.comm(). Returns all n x per_id values in id order on
 /// `root`, and an empty vector elsewhere.
 template <class T>
 std::vector<T> gather_owned(const Context& ctx, std::span<const T> mine, std::uint64_t n, std::size_t per_id,
-                            Schedule schedule, int root = 0) {
+                            Partition partition, int root = 0) {
   static_assert(std::is_trivially_copyable_v<T>);
   std::vector<T> all(ctx.rank() == root ? n * per_id : 0);
-  detail::gather_owned_bytes(ctx, mine.data(), all.data(), n, per_id * sizeof(T), schedule, root);
+  detail::gather_owned_bytes(ctx, mine.data(), all.data(), n, per_id * sizeof(T), partition, root);
+  return all;
+}
+
+/// Each rank passes the ids it ran (in any order) and their `per_id`
+/// values (values[k * per_id ...] belong to ids[k]); every id of [0, n) must
+/// come from exactly one rank, as after for_each under any schedule.
+/// Collective on ctx.comm(). Returns all n x per_id values in id order on
+/// `root`, and an empty vector elsewhere.
+template <class T>
+std::vector<T> gather_by_id(const Context& ctx, std::span<const std::uint64_t> ids, std::span<const T> values,
+                            std::uint64_t n, std::size_t per_id, int root = 0) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  std::vector<T> all(ctx.rank() == root ? n * per_id : 0);
+  detail::gather_by_id_bytes(ctx, ids, values.data(), per_id * sizeof(T), all.data(), n, root);
   return all;
 }
 

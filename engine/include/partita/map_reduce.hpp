@@ -28,7 +28,7 @@ constexpr std::uint64_t reduction_block_size(std::uint64_t n) noexcept {
 
 struct ReduceOptions {
   std::uint64_t block_size = 0;        ///< 0: reduction_block_size(n)
-  Schedule schedule = Schedule::block;  ///< how blocks spread; never changes the result
+  Partition partition = Partition::block;  ///< how blocks spread; never changes the result
 };
 
 namespace detail {
@@ -64,7 +64,7 @@ auto map_reduce(const Context& ctx, std::uint64_t n, Map&& map, Reduce&& reduce,
   std::vector<T> partial(blocks);
   std::exception_ptr error;
   try {
-    detail::run_owned(ctx, blocks, options.schedule, [&](std::uint64_t b) {
+    detail::run_owned(ctx, blocks, options.partition, [&](std::uint64_t b) {
       const std::uint64_t first = b * block;
       const std::uint64_t last = std::min(n, first + block);
       T acc = map(first);
@@ -78,7 +78,7 @@ auto map_reduce(const Context& ctx, std::uint64_t n, Map&& map, Reduce&& reduce,
     if (error) std::rethrow_exception(error);
     throw Error("map_reduce: a map call failed on another rank");
   }
-  detail::allgather_owned(ctx, partial.data(), blocks, sizeof(T), options.schedule);
+  detail::allgather_owned(ctx, partial.data(), blocks, sizeof(T), options.partition);
   return detail::tree_fold(partial, 0, blocks, reduce);
 }
 

@@ -1,6 +1,6 @@
 // Static partitions of a task space [0, n): which ids a rank owns, and which
 // of those each of its threads runs. A partition is a pure function of
-// (n, parts, part, schedule), so every rank can compute any other's share.
+// (n, parts, part, partition), so every rank can compute any other's share.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@ namespace partita {
 /// block: contiguous, balanced ranges (sizes differ by at most one).
 /// cyclic: id goes to part id % parts (round robin), which spreads a cost
 /// that grows with the id.
-enum class Schedule { block, cyclic };
+enum class Partition { block, cyclic };
 
 /// The ids begin, begin + stride, ... (count of them).
 struct IdRange {
@@ -30,6 +30,6 @@ constexpr IdRange all_ids(std::uint64_t n) noexcept { return {0, n, 1}; }
 /// any rank can compute any other's share. Splitting a rank's share again by
 /// threads gives the two-level partition (ranks, then threads); the parts
 /// of a range cover each of its ids exactly once.
-IdRange split(const IdRange& range, std::uint64_t parts, std::uint64_t part, Schedule schedule) noexcept;
+IdRange split(const IdRange& range, std::uint64_t parts, std::uint64_t part, Partition partition) noexcept;
 
 }  // namespace partita

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "partita/context.hpp"
 #include "partita/partition.hpp"
@@ -14,13 +15,19 @@ namespace partita::detail {
 bool any_rank(const Context& ctx, bool failed);
 
 /// Fills `blocks` (n elements of elem_size bytes) on every rank from the
-/// elements each rank owns under `schedule`. Collective.
+/// elements each rank owns under `partition`. Collective.
 void allgather_owned(const Context& ctx, void* blocks, std::uint64_t n, std::size_t elem_size,
-                     Schedule schedule);
+                     Partition partition);
 
 /// Gathers each rank's owned elements (packed in IdRange order) into `all`
 /// (n elements, id order) on `root`. Collective.
 void gather_owned_bytes(const Context& ctx, const void* mine, void* all, std::uint64_t n, std::size_t elem_size,
-                        Schedule schedule, int root);
+                        Partition partition, int root);
+
+/// Gathers (id, element) pairs from every rank into `all` (n elements, id
+/// order) on `root`; each id in [0, n) must come from exactly one rank.
+/// Collective.
+void gather_by_id_bytes(const Context& ctx, std::span<const std::uint64_t> ids, const void* values,
+                        std::size_t elem_size, void* all, std::uint64_t n, int root);
 
 }  // namespace partita::detail

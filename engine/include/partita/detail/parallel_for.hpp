@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "partita/context.hpp"
 #include "partita/detail/function_ref.hpp"
 #include "partita/partition.hpp"
+#include "partita/schedule.hpp"
 #include "partita/work_stats.hpp"
 
 namespace partita::detail {
@@ -14,7 +16,17 @@ namespace partita::detail {
 /// Runs body(id) for every id of this rank's share of [0, n), split across
 /// ctx.threads() OpenMP threads. Not collective. If a body throws, threads
 /// stop starting ids and the exception of the lowest failing id is rethrown.
-WorkStats run_owned(const Context& ctx, std::uint64_t n, Schedule schedule,
+WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
                     FunctionRef<void(std::uint64_t)> body);
+
+/// Runs body(id) for every id of [0, n) under a dynamic, guided or auto
+/// schedule: chunks of positions are handed out as workers need them, and
+/// position p runs id order[p] (or p when order is empty). Collective on
+/// ctx.comm(): with several ranks, each rank's main thread serves or
+/// requests chunks while ctx.threads() worker threads compute. If a body
+/// throws, the loop stops handing out work everywhere and this rank rethrows
+/// its lowest failing id.
+WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& schedule,
+                      std::span<const std::uint64_t> order, FunctionRef<void(std::uint64_t)> body);
 
 }  // namespace partita::detail

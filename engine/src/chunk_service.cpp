@@ -1,0 +1,149 @@
+#include "chunk_service.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace partita::detail {
+
+namespace {
+
+constexpr int request_tag = 7101;
+constexpr int reply_tag = 7102;
+
+struct Request {
+  std::uint64_t chunks_wanted;
+  std::uint64_t tasks_done;
+  double busy_seconds;
+  std::uint64_t failed;
+};
+
+// Polling sleeps that grow while nothing happens and shrink as soon as
+// something does: a quiet communication thread costs almost no CPU, a busy
+// one answers within tens of microseconds.
+class Backoff {
+ public:
+  void reset() noexcept { wait_ = min_wait; }
+  void pause() {
+    std::this_thread::sleep_for(wait_);
+    wait_ = std::min(wait_ * 2, max_wait);
+  }
+
+ private:
+  static constexpr std::chrono::microseconds min_wait{5};
+  static constexpr std::chrono::microseconds max_wait{200};
+  std::chrono::microseconds wait_ = min_wait;
+};
+
+double meter_seconds(const CostMeter& meter) {
+  return static_cast<double>(meter.busy_ns.load(std::memory_order_relaxed)) * 1e-9;
+}
+
+// Chunks a queue should hold: refill below one per worker, up to two.
+std::uint64_t wanted(const ChunkQueue& queue, std::uint64_t low_water) {
+  const std::uint64_t left = queue.chunks_left();
+  return left < low_water ? 2 * low_water - left : 0;
+}
+
+}  // namespace
+
+void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
+                  std::uint64_t low_water) {
+  const int others = ctx.size() - 1;
+  int told_done = 0;
+  bool local_done = false;
+  Request request{};
+  MPI_Request incoming = MPI_REQUEST_NULL;
+  MPI_Irecv(&request, sizeof request, MPI_BYTE, MPI_ANY_SOURCE, request_tag, ctx.comm(), &incoming);
+  std::vector<Grant> replies;  // stable storage for pending sends
+  replies.reserve(static_cast<std::size_t>(others) * 4);
+  std::vector<MPI_Request> sends;
+  Backoff backoff;
+
+  while (told_done < others || !local_done) {
+    bool progress = false;
+    if (told_done < others) {
+      int arrived = 0;
+      MPI_Status status;
+      MPI_Test(&incoming, &arrived, &status);
+      if (arrived) {
+        progress = true;
+        dispenser.record(status.MPI_SOURCE, request.tasks_done, request.busy_seconds);
+        if (request.failed) dispenser.exhaust();
+        replies.push_back(dispenser.grant(request.chunks_wanted));
+        if (replies.back().count == 0) ++told_done;
+        sends.emplace_back();
+        MPI_Isend(&replies.back(), sizeof(Grant), MPI_BYTE, status.MPI_SOURCE, reply_tag, ctx.comm(), &sends.back());
+        if (replies.size() == replies.capacity()) {  // keep pointers of pending sends valid
+          MPI_Waitall(static_cast<int>(sends.size()), sends.data(), MPI_STATUSES_IGNORE);
+          sends.clear();
+          replies.clear();
+        }
+        if (told_done < others) {
+          MPI_Irecv(&request, sizeof request, MPI_BYTE, MPI_ANY_SOURCE, request_tag, ctx.comm(), &incoming);
+        }
+      }
+    }
+    if (!local_done) {
+      if (queue.abandoned()) dispenser.exhaust();
+      dispenser.record(0, meter.tasks.load(std::memory_order_relaxed), meter_seconds(meter));
+      if (const std::uint64_t chunks = wanted(queue, low_water); chunks > 0) {
+        const Grant grant = dispenser.grant(chunks);
+        if (grant.count == 0) {
+          queue.close();
+          local_done = true;
+        } else {
+          queue.add(grant);
+        }
+        progress = true;
+      }
+    }
+    if (progress) {
+      backoff.reset();
+    } else {
+      backoff.pause();
+    }
+  }
+  MPI_Waitall(static_cast<int>(sends.size()), sends.data(), MPI_STATUSES_IGNORE);
+}
+
+void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter, std::uint64_t low_water) {
+  Request request{};
+  Grant reply{};
+  MPI_Request sent = MPI_REQUEST_NULL;
+  MPI_Request answer = MPI_REQUEST_NULL;
+  bool outstanding = false;
+  Backoff backoff;
+
+  for (;;) {
+    if (!outstanding) {
+      const bool failed = queue.abandoned();
+      const std::uint64_t chunks = failed ? 1 : wanted(queue, low_water);
+      if (chunks == 0) {
+        queue.wait_until_below(low_water, std::chrono::milliseconds(10));
+        continue;
+      }
+      request = {chunks, meter.tasks.load(std::memory_order_relaxed), meter_seconds(meter), failed ? 1u : 0u};
+      MPI_Irecv(&reply, sizeof reply, MPI_BYTE, 0, reply_tag, ctx.comm(), &answer);
+      MPI_Isend(&request, sizeof request, MPI_BYTE, 0, request_tag, ctx.comm(), &sent);
+      outstanding = true;
+      backoff.reset();
+    }
+    int arrived = 0;
+    MPI_Test(&answer, &arrived, MPI_STATUS_IGNORE);
+    if (!arrived) {
+      backoff.pause();
+      continue;
+    }
+    MPI_Wait(&sent, MPI_STATUS_IGNORE);
+    outstanding = false;
+    if (reply.count == 0) {
+      queue.close();
+      return;
+    }
+    queue.add(reply);
+  }
+}
+
+}  // namespace partita::detail

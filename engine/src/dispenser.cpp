@@ -1,0 +1,32 @@
+#include "dispenser.hpp"
+
+#include <algorithm>
+
+namespace partita::detail {
+
+Grant Dispenser::grant(std::uint64_t chunks) {
+  const std::uint64_t remaining = n_ - next_;
+  if (remaining == 0 || chunks == 0) return {next_, 0, 1};
+  const std::uint64_t chunk = policy_.next_chunk(remaining, mean_task_seconds());
+  const std::uint64_t count = chunk > remaining / chunks ? std::min(remaining, chunk * chunks) : chunk * chunks;
+  const Grant granted{next_, std::min(count, remaining), chunk};
+  next_ += granted.count;
+  return granted;
+}
+
+void Dispenser::record(int rank, std::uint64_t tasks, double busy_seconds) {
+  tasks_[rank] = tasks;
+  busy_[rank] = busy_seconds;
+}
+
+double Dispenser::mean_task_seconds() const {
+  std::uint64_t tasks = 0;
+  double busy = 0.0;
+  for (std::size_t r = 0; r < tasks_.size(); ++r) {
+    tasks += tasks_[r];
+    busy += busy_[r];
+  }
+  return tasks > 0 ? busy / static_cast<double>(tasks) : 0.0;
+}
+
+}  // namespace partita::detail
