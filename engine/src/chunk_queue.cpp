@@ -1,6 +1,5 @@
 #include "chunk_queue.hpp"
 
-#include <chrono>
 
 namespace partita::detail {
 
@@ -53,9 +52,11 @@ std::optional<Chunk> ChunkQueue::take(double& idle_seconds) {
   front.begin += chunk.count;
   front.count -= chunk.count;
   if (front.count == 0) grants_.pop_front();
-  const bool low = !refill_;
+  // Wake the stocker only as the stock crosses the low-water mark, not on
+  // every chunk: a quiet communication thread costs its core nothing.
+  const bool crossed = !refill_ && chunks_left_locked() + 1 == low_water_;
   lock.unlock();
-  if (low) stocker_.notify_one();  // the stocker decides whether it is low enough to act
+  if (crossed) stocker_.notify_one();
   return chunk;
 }
 
@@ -75,9 +76,9 @@ bool ChunkQueue::abandoned() const {
   return abandoned_;
 }
 
-void ChunkQueue::wait_until_below(std::uint64_t low_water, std::chrono::microseconds timeout) {
+void ChunkQueue::wait_until_low(std::chrono::microseconds timeout) {
   std::unique_lock lock(mutex_);
-  stocker_.wait_for(lock, timeout, [&] { return abandoned_ || chunks_left_locked() < low_water; });
+  stocker_.wait_for(lock, timeout, [&] { return abandoned_ || chunks_left_locked() < low_water_; });
 }
 
 }  // namespace partita::detail

@@ -4,6 +4,7 @@
 // through `refill`) keeps it stocked.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -27,10 +28,12 @@ struct Chunk {
 
 class ChunkQueue {
  public:
-  /// refill: called (under the lock) when a worker finds the queue empty;
-  /// returns a grant, count 0 when the work is exhausted. Empty function:
-  /// another thread stocks the queue with add() and close().
-  explicit ChunkQueue(std::function<Grant()> refill = {}) : refill_(std::move(refill)) {}
+  /// low_water: fewer chunks than this left wakes the stocker (once, as the
+  /// queue crosses it). refill: called (under the lock) when a worker finds
+  /// the queue empty; returns a grant, count 0 when the work is exhausted.
+  /// Empty function: another thread stocks the queue with add() and close().
+  explicit ChunkQueue(std::uint64_t low_water, std::function<Grant()> refill = {})
+      : low_water_(low_water), refill_(std::move(refill)) {}
 
   void add(const Grant& grant);
   /// No more grants will come; workers finish what is queued.
@@ -46,11 +49,13 @@ class ChunkQueue {
   bool abandoned() const;
   /// For the communication thread: returns when fewer than low_water
   /// chunks are queued, or the queue was abandoned, or after `timeout`.
-  void wait_until_below(std::uint64_t low_water, std::chrono::microseconds timeout);
+  void wait_until_low(std::chrono::microseconds timeout);
+  std::uint64_t low_water() const noexcept { return low_water_; }
 
  private:
   std::uint64_t chunks_left_locked() const;
 
+  std::uint64_t low_water_;
   std::function<Grant()> refill_;
   mutable std::mutex mutex_;
   std::condition_variable workers_;

@@ -19,37 +19,40 @@ struct Request {
   std::uint64_t failed;
 };
 
-// Polling sleeps that grow while nothing happens and shrink as soon as
-// something does: a quiet communication thread costs almost no CPU, a busy
-// one answers within tens of microseconds.
+// Polling sleeps that grow while nothing happens, up to a millisecond, and
+// shrink when something does. The communication thread shares its core
+// with a worker: each wake-up takes the worker's place for a few
+// microseconds, so it must be rare. A millisecond is short next to the
+// reserve each rank holds (a chunk per worker; auto chunks last ~10 ms).
 class Backoff {
  public:
-  void reset() noexcept { wait_ = min_wait; }
+  explicit Backoff(std::chrono::microseconds shortest) : shortest_(shortest), wait_(shortest) {}
+  void reset() noexcept { wait_ = shortest_; }
   void pause() {
     std::this_thread::sleep_for(wait_);
-    wait_ = std::min(wait_ * 2, max_wait);
+    wait_ = std::min(wait_ * 2, longest);
   }
 
  private:
-  static constexpr std::chrono::microseconds min_wait{5};
-  static constexpr std::chrono::microseconds max_wait{200};
-  std::chrono::microseconds wait_ = min_wait;
+  static constexpr std::chrono::microseconds longest{1000};
+  std::chrono::microseconds shortest_;
+  std::chrono::microseconds wait_;
 };
 
 double meter_seconds(const CostMeter& meter) {
   return static_cast<double>(meter.busy_ns.load(std::memory_order_relaxed)) * 1e-9;
 }
 
-// Chunks a queue should hold: refill below one per worker, up to two.
-std::uint64_t wanted(const ChunkQueue& queue, std::uint64_t low_water) {
+// Chunks a queue should hold: refill below the low-water mark (one per
+// worker), up to twice that.
+std::uint64_t wanted(const ChunkQueue& queue) {
   const std::uint64_t left = queue.chunks_left();
-  return left < low_water ? 2 * low_water - left : 0;
+  return left < queue.low_water() ? 2 * queue.low_water() - left : 0;
 }
 
 }  // namespace
 
-void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
-                  std::uint64_t low_water) {
+void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter) {
   const int others = ctx.size() - 1;
   int told_done = 0;
   bool local_done = false;
@@ -59,7 +62,8 @@ void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, c
   std::vector<Grant> replies;  // stable storage for pending sends
   replies.reserve(static_cast<std::size_t>(others) * 4);
   std::vector<MPI_Request> sends;
-  Backoff backoff;
+  // After a request, the next one from another rank often follows soon.
+  Backoff backoff(std::chrono::microseconds(100));
 
   while (told_done < others || !local_done) {
     bool progress = false;
@@ -88,7 +92,7 @@ void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, c
     if (!local_done) {
       if (queue.abandoned()) dispenser.exhaust();
       dispenser.record(0, meter.tasks.load(std::memory_order_relaxed), meter_seconds(meter));
-      if (const std::uint64_t chunks = wanted(queue, low_water); chunks > 0) {
+      if (const std::uint64_t chunks = wanted(queue); chunks > 0) {
         const Grant grant = dispenser.grant(chunks);
         if (grant.count == 0) {
           queue.close();
@@ -108,20 +112,21 @@ void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, c
   MPI_Waitall(static_cast<int>(sends.size()), sends.data(), MPI_STATUSES_IGNORE);
 }
 
-void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter, std::uint64_t low_water) {
+void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter) {
   Request request{};
   Grant reply{};
   MPI_Request sent = MPI_REQUEST_NULL;
   MPI_Request answer = MPI_REQUEST_NULL;
   bool outstanding = false;
-  Backoff backoff;
+  // A reply takes rank 0's polling period at most, plus the network.
+  Backoff backoff(std::chrono::microseconds(20));
 
   for (;;) {
     if (!outstanding) {
       const bool failed = queue.abandoned();
-      const std::uint64_t chunks = failed ? 1 : wanted(queue, low_water);
+      const std::uint64_t chunks = failed ? 1 : wanted(queue);
       if (chunks == 0) {
-        queue.wait_until_below(low_water, std::chrono::milliseconds(10));
+        queue.wait_until_low(std::chrono::milliseconds(10));
         continue;
       }
       request = {chunks, meter.tasks.load(std::memory_order_relaxed), meter_seconds(meter), failed ? 1u : 0u};

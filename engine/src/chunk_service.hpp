@@ -17,13 +17,12 @@ namespace partita::detail {
 /// Rank 0 of a multi-rank loop: answers every other rank until each has
 /// been told the work is exhausted, and keeps its own queue stocked.
 /// Returns when no message is left in flight.
-void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
-                  std::uint64_t low_water);
+void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter);
 
 /// Any other rank: requests grants from rank 0 while its queue runs low,
 /// until rank 0 says the work is exhausted. Reports this rank's measured
 /// cost with each request, and a failure (queue abandoned) so that rank 0
 /// stops handing out work.
-void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter, std::uint64_t low_water);
+void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter);
 
 }  // namespace partita::detail

@@ -91,7 +91,7 @@ WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& sched
   CostMeter meter;
   // Alone, workers refill from the dispenser themselves (under the queue's
   // lock); with several ranks, the communication thread stocks the queue.
-  ChunkQueue queue(alone ? std::function<Grant()>([&] {
+  ChunkQueue queue(low_water, alone ? std::function<Grant()>([&] {
     dispenser.record(0, meter.tasks.load(std::memory_order_relaxed),
                      static_cast<double>(meter.busy_ns.load(std::memory_order_relaxed)) * 1e-9);
     return dispenser.grant(low_water);
@@ -114,9 +114,9 @@ WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& sched
     const int thread = omp_get_thread_num();
     if (!alone && thread == 0) {
       if (ctx.rank() == 0) {
-        serve_chunks(ctx, dispenser, queue, meter, low_water);
+        serve_chunks(ctx, dispenser, queue, meter);
       } else {
-        request_chunks(ctx, queue, meter, low_water);
+        request_chunks(ctx, queue, meter);
       }
     } else {
       const int worker = alone ? thread : thread - 1;
