@@ -27,6 +27,10 @@ struct KernelInfo {
   /// Cross-parameter rules beyond each parameter's range; returns "" when
   /// the set is valid, else a message naming the parameters.
   std::function<std::string(const ParamSet&)> check;
+  /// Optional: the relative cost of a task with these parameters (any unit,
+  /// only ratios matter). With it, the auto schedule starts the most
+  /// expensive tasks first, which shortens the tail of an irregular sweep.
+  std::function<double(const ParamSet&)> cost_hint;
   /// Evaluates one task: writes outputs.size() values into `out`. Runs
   /// concurrently on many threads, so it must not touch shared state.
   std::function<void(const ParamSet&, Rng&, std::span<double> out)> evaluate;
