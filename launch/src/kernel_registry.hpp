@@ -27,10 +27,12 @@ struct KernelInfo {
   /// Cross-parameter rules beyond each parameter's range; returns "" when
   /// the set is valid, else a message naming the parameters.
   std::function<std::string(const ParamSet&)> check;
-  /// Optional: the relative cost of a task with these parameters (any unit,
-  /// only ratios matter). With it, the auto schedule starts the most
-  /// expensive tasks first, which shortens the tail of an irregular sweep.
-  std::function<double(const ParamSet&)> cost_hint;
+  /// Optional: the relative cost of a task (any unit, only ratios matter),
+  /// from its parameters and a fresh copy of the random stream evaluate will
+  /// get (so a cost drawn per task can be predicted). With it, the auto
+  /// schedule starts the most expensive tasks first, which shortens the tail
+  /// of an irregular sweep.
+  std::function<double(const ParamSet&, Rng&)> cost_hint;
   /// Evaluates one task: writes outputs.size() values into `out`. Runs
   /// concurrently on many threads, so it must not touch shared state.
   std::function<void(const ParamSet&, Rng&, std::span<double> out)> evaluate;
