@@ -4,13 +4,15 @@
 # properties, not flags baked into commands (flags would break under MPICH):
 # root is allowed, more ranks than cores is allowed, ranks do not bind (so
 # OMP_NUM_THREADS threads really get CPUs at 1 or 2 ranks) and an idle rank
-# yields its core instead of spinning.
+# yields its core instead of spinning. Placement warnings are off: the tests
+# oversubscribe on purpose (the warnings have their own test, which unsets it).
 set(PARTITA_MPI_TEST_ENV
   OMPI_ALLOW_RUN_AS_ROOT=1
   OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   OMPI_MCA_rmaps_base_oversubscribe=1
   OMPI_MCA_hwloc_base_binding_policy=none
-  OMPI_MCA_mpi_yield_when_idle=1)
+  OMPI_MCA_mpi_yield_when_idle=1
+  PARTITA_NO_WARNINGS=1)
 
 # partita_discover_gtests(TARGET PREFIX p LABEL l [PROCESSORS n] [TIMEOUT s])
 # Registers each TEST of a GoogleTest executable as its own ctest entry

@@ -52,7 +52,8 @@ std::uint64_t wanted(const ChunkQueue& queue) {
 
 }  // namespace
 
-void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter) {
+void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
+                  ProgressTicker& ticker) {
   const int others = ctx.size() - 1;
   int told_done = 0;
   bool local_done = false;
@@ -103,6 +104,7 @@ void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, c
         progress = true;
       }
     }
+    ticker.maybe_report(dispenser.tasks_reported());
     if (progress) {
       backoff.reset();
     } else {

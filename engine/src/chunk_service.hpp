@@ -11,13 +11,16 @@
 #include "chunk_queue.hpp"
 #include "dispenser.hpp"
 #include "partita/context.hpp"
+#include "partita/progress.hpp"
 
 namespace partita::detail {
 
 /// Rank 0 of a multi-rank loop: answers every other rank until each has
 /// been told the work is exhausted, and keeps its own queue stocked.
 /// Returns when no message is left in flight.
-void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter);
+/// Reports progress through `ticker` (rank 0's main thread is this one).
+void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
+                  ProgressTicker& ticker);
 
 /// Any other rank: requests grants from rank 0 while its queue runs low,
 /// until rank 0 says the work is exhausted. Reports this rank's measured

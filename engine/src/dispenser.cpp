@@ -19,6 +19,12 @@ void Dispenser::record(int rank, std::uint64_t tasks, double busy_seconds) {
   busy_[rank] = busy_seconds;
 }
 
+std::uint64_t Dispenser::tasks_reported() const noexcept {
+  std::uint64_t tasks = 0;
+  for (std::uint64_t t : tasks_) tasks += t;
+  return tasks;
+}
+
 double Dispenser::mean_task_seconds() const {
   std::uint64_t tasks = 0;
   double busy = 0.0;

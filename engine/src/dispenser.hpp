@@ -27,6 +27,8 @@ class Dispenser {
   Grant grant(std::uint64_t chunks);
   /// A rank's cumulative tasks and busy seconds (latest report wins).
   void record(int rank, std::uint64_t tasks, double busy_seconds);
+  /// Tasks finished over all ranks, as of each rank's latest report.
+  std::uint64_t tasks_reported() const noexcept;
   /// Hand out nothing more (a task failed somewhere).
   void exhaust() noexcept { next_ = n_; }
 

@@ -12,6 +12,7 @@
 #include "first_failure.hpp"
 #include "partita/detail/parallel_for.hpp"
 #include "partita/worker.hpp"
+#include "task_threads.hpp"
 
 namespace partita::detail {
 
@@ -31,9 +32,8 @@ struct Start {
   std::uint64_t workers = 0;
 };
 
-Start starting_grants(const Context& ctx, std::uint64_t n, const Schedule& schedule) {
+Start starting_grants(const Context& ctx, std::uint64_t n, const Schedule& schedule, int mine) {
   std::vector<int> threads(ctx.size());
-  const int mine = ctx.threads();
   MPI_Allgather(&mine, 1, MPI_INT, threads.data(), 1, MPI_INT, ctx.comm());
   std::uint64_t workers = 0;
   for (int t : threads) workers += static_cast<std::uint64_t>(t);
@@ -48,7 +48,7 @@ Start starting_grants(const Context& ctx, std::uint64_t n, const Schedule& sched
 // One worker thread: takes chunks until the queue is finished.
 void work(ChunkQueue& queue, CostMeter& meter, FirstFailure& failure, std::span<const std::uint64_t> order,
           FunctionRef<void(std::uint64_t)> body, ThreadStats& stats, std::uint64_t& min_chunk,
-          std::uint64_t& max_chunk) {
+          std::uint64_t& max_chunk, ProgressTicker* reporter) {
   while (const auto chunk = queue.take(stats.idle_seconds)) {
     ++stats.chunks;
     min_chunk = std::min(min_chunk, chunk->count);
@@ -73,17 +73,20 @@ void work(ChunkQueue& queue, CostMeter& meter, FirstFailure& failure, std::span<
     meter.busy_ns.fetch_add(
         static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count()),
         std::memory_order_relaxed);
+    if (reporter != nullptr) reporter->maybe_report(meter.tasks.load(std::memory_order_relaxed));
   }
 }
 
 }  // namespace
 
 WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& schedule,
-                      std::span<const std::uint64_t> order, FunctionRef<void(std::uint64_t)> body) {
+                      std::span<const std::uint64_t> order, FunctionRef<void(std::uint64_t)> body,
+                      const ProgressOptions& progress, Team team) {
   const auto start_time = Clock::now();
-  const Start start = starting_grants(ctx, n, schedule);
+  const int threads = team.workers > 0 ? team.workers : ctx.threads();
+  const NestedThreads nested(team.threads_per_task);
+  const Start start = starting_grants(ctx, n, schedule, threads);
   const ChunkPolicy policy(schedule, n, start.workers);
-  const int threads = ctx.threads();
   const bool alone = ctx.size() == 1;
   const auto low_water = static_cast<std::uint64_t>(threads);
 
@@ -105,23 +108,28 @@ WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& sched
   std::vector<std::uint64_t> min_chunk(threads, std::numeric_limits<std::uint64_t>::max());
   std::vector<std::uint64_t> max_chunk(threads, 0);
   FirstFailure failure;
+  ProgressTicker ticker(progress, n, ctx.rank() == 0);
   // The main thread (OpenMP thread 0, the one that initialised MPI) talks;
   // the others compute. Alone, all threads compute.
-  const int team = alone ? threads : threads + 1;
+  const int team_size = alone ? threads : threads + 1;
 
-#pragma omp parallel num_threads(team)
+#pragma omp parallel num_threads(team_size)
   {
     const int thread = omp_get_thread_num();
     if (!alone && thread == 0) {
       if (ctx.rank() == 0) {
-        serve_chunks(ctx, dispenser, queue, meter);
+        serve_chunks(ctx, dispenser, queue, meter, ticker);
       } else {
         request_chunks(ctx, queue, meter);
       }
     } else {
       const int worker = alone ? thread : thread - 1;
       set_current_worker(worker);
-      work(queue, meter, failure, order, body, stats.threads[worker], min_chunk[worker], max_chunk[worker]);
+      NestedThreads::enter_worker(team.threads_per_task);
+      // Alone, the main thread is worker 0 and reports between chunks.
+      ProgressTicker* reporter = alone && worker == 0 ? &ticker : nullptr;
+      work(queue, meter, failure, order, body, stats.threads[worker], min_chunk[worker], max_chunk[worker],
+           reporter);
       set_current_worker(-1);
     }
   }

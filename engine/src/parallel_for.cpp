@@ -6,6 +6,7 @@
 #include "first_failure.hpp"
 #include "partita/detail/parallel_for.hpp"
 #include "partita/worker.hpp"
+#include "task_threads.hpp"
 
 namespace partita::detail {
 
@@ -18,18 +19,22 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
-                    FunctionRef<void(std::uint64_t)> body) {
+                    FunctionRef<void(std::uint64_t)> body, const ProgressOptions& progress, Team team) {
   const IdRange mine = split(all_ids(n), ctx.size(), ctx.rank(), partition);
-  const int threads = ctx.threads();
+  const int threads = team.workers > 0 ? team.workers : ctx.threads();
+  const NestedThreads nested(team.threads_per_task);
   WorkStats stats;
   stats.threads.resize(threads);
   FirstFailure failure;
   const auto start = std::chrono::steady_clock::now();
+  // Rank 0's main thread reports; its share's progress stands for all ranks'.
+  ProgressTicker ticker(progress, n, ctx.rank() == 0);
 
 #pragma omp parallel num_threads(threads)
   {
     const int thread = omp_get_thread_num();
     set_current_worker(thread);
+    NestedThreads::enter_worker(team.threads_per_task);
     const auto thread_start = std::chrono::steady_clock::now();
     const IdRange ids = split(mine, omp_get_num_threads(), thread, partition);
     std::uint64_t done = 0;
@@ -39,6 +44,10 @@ WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
         ++done;
       } catch (...) {
         failure.record(ids[k], std::current_exception());
+      }
+      if (thread == 0 && ticker.active() && ids.count > 0) {
+        ticker.maybe_report(static_cast<std::uint64_t>(static_cast<double>(done) / static_cast<double>(ids.count) *
+                                                       static_cast<double>(n)));
       }
     }
     // Each thread writes only its own slot: no sharing, no race.

@@ -17,7 +17,7 @@ namespace partita::launch {
 namespace {
 
 const std::vector<std::string> top_level_keys = {"name",  "kernel", "seed",   "repeat",
-                                                 "params", "sweep", "output", "schedule"};
+                                                 "params", "sweep", "output", "schedule", "threads_per_task"};
 const std::vector<std::string> schedule_keys = {"kind", "chunk"};
 const std::vector<std::string> output_keys = {"dir", "format"};
 constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
@@ -247,15 +247,21 @@ Schedule read_schedule(const Reader& reader, const toml::value& value) {
   return schedule;
 }
 
-// Checks every sweep point with the kernel's own cross-parameter rules.
-void check_points(const Reader& reader, const JobSpec& job) {
+// Checks every sweep point with the kernel's own cross-parameter rules; the
+// message points at the [sweep] (or [params]) table, where the values are.
+void check_points(const Reader& reader, const JobSpec& job, const toml::table& top) {
   if (!job.kernel->check) return;
   const TaskSpace space(job);
+  const auto where = top.find(job.sweep.empty() ? "params" : "sweep");
+  const auto fail = [&](const std::string& message) {
+    if (where == top.end()) reader.fail(message);
+    reader.fail(where->second, message);
+  };
   for (std::uint64_t point = 0; point < space.points(); ++point) {
     const std::string problem = job.kernel->check(space.params(point));
     if (problem.empty()) continue;
-    if (job.sweep.empty()) reader.fail(fmt::format("[params]: {}", problem));
-    reader.fail(fmt::format("sweep point {} ({}): {}", point, space.describe_point(point), problem));
+    if (job.sweep.empty()) fail(fmt::format("[params]: {}", problem));
+    fail(fmt::format("sweep point {} ({}): {}", point, space.describe_point(point), problem));
   }
 }
 
@@ -307,6 +313,17 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) 
   if (const auto it = top.find("sweep"); it != top.end()) read_sweep(reader, it->second, job, *params);
   if (const auto it = top.find("output"); it != top.end()) read_output(reader, it->second, job);
   if (const auto it = top.find("schedule"); it != top.end()) job.schedule = read_schedule(reader, it->second);
+  if (const auto it = top.find("threads_per_task"); it != top.end()) {
+    const toml::value& v = it->second;
+    if (v.is_string() && v.as_string().str == "auto") {
+      job.threads_per_task = 0;
+    } else if (v.is_integer() && v.as_integer() >= 1 && v.as_integer() <= 4096) {
+      job.threads_per_task = static_cast<int>(v.as_integer());
+    } else {
+      reader.fail(v, fmt::format("threads_per_task = {}: must be an integer in [1, 4096] or \"auto\"",
+                                 Reader::shown(v)));
+    }
+  }
   if (job.output_dir.empty()) job.output_dir = job.name + ".out";
 
   std::uint64_t points = 1;
@@ -318,7 +335,7 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) 
     reader.fail(fmt::format("the sweep expands to more than 2^32 tasks ({} points x repeat {}); split the job",
                             points, job.repeat));
   }
-  check_points(reader, job);
+  check_points(reader, job, top);
   return job;
 }
 

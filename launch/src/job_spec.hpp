@@ -32,6 +32,7 @@ struct JobSpec {
   SweepMode mode = SweepMode::grid;
   std::vector<SweepAxis> sweep;    ///< in the order they appear in the file
   Schedule schedule{Schedule::Kind::automatic, 0};  ///< `schedule`; --schedule overrides
+  int threads_per_task = 1;        ///< `threads_per_task`: T >= 1, or 0 for "auto"
   std::string output_dir;          ///< [output] dir, else "<name>.out"
   OutputFormat format = OutputFormat::csv;
 };

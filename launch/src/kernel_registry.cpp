@@ -39,6 +39,7 @@ const KernelRegistry& builtin_kernels() {
   static const KernelRegistry registry = [] {
     KernelRegistry all;
     register_monte_carlo_kernels(all);
+    register_irregular_kernels(all);
     return all;
   }();
   return registry;

@@ -29,6 +29,7 @@ KernelInfo pi_kernel() {
                "points drawn per task (2 doubles each; one stream holds 2^33 doubles)"}};
   k.outputs = {{"estimate", "this task's estimate of pi"},
                {"std_error", "its standard error, 4 sqrt(p(1-p)/samples)"}};
+  k.cost_hint = [](const ParamSet& p, Rng&) { return static_cast<double>(p.integer("samples")); };
   k.evaluate = [](const ParamSet& p, Rng& rng, std::span<double> out) {
     write_estimate(mc::pi(static_cast<std::uint64_t>(p.integer("samples")), rng), out);
   };
@@ -64,6 +65,9 @@ KernelInfo integrate_kernel() {
       return "samples x dim must be <= 2^33 (the doubles in one random stream)";
     }
     return {};
+  };
+  k.cost_hint = [](const ParamSet& p, Rng&) {
+    return static_cast<double>(p.integer("samples")) * static_cast<double>(p.integer("dim"));
   };
   k.evaluate = [](const ParamSet& p, Rng& rng, std::span<double> out) {
     const auto dim = static_cast<std::size_t>(p.integer("dim"));

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -58,6 +59,35 @@ int main(int argc, char** argv) {
         }
       });
   run_cmd->add_flag("--quiet,-q", run.quiet, "print nothing but errors and warnings");
+  std::string per_task;
+  run_cmd->add_option("--threads-per-task", per_task,
+                      "OpenMP threads inside each task: T, or auto (1 while tasks outnumber threads)")
+      ->check([](const std::string& text) -> std::string {
+        if (text == "auto") return {};
+        try {
+          const int t = std::stoi(text);
+          if (t >= 1 && t <= 4096 && std::to_string(t) == text) return {};
+        } catch (const std::exception&) {
+        }
+        return "--threads-per-task " + text + ": must be an integer in [1, 4096] or auto";
+      });
+  bool no_warnings = false;
+  run_cmd->add_flag("--no-warnings", no_warnings,
+                    "no placement warnings (thread clamping, oversubscription, unbound threads); "
+                    "PARTITA_NO_WARNINGS=1 does the same");
+  run_cmd->add_option("--trace", run.trace_file, "write a Chrome/Perfetto trace (one slice per task) to FILE");
+  const std::map<std::string, partita::launch::ProgressMode> progress_modes{
+      {"auto", partita::launch::ProgressMode::automatic},
+      {"text", partita::launch::ProgressMode::text},
+      {"json", partita::launch::ProgressMode::json},
+      {"none", partita::launch::ProgressMode::none}};
+  std::string progress = "auto";
+  run_cmd->add_option("--progress", progress,
+                      "auto (a live line on a terminal, a line every interval in a log), text, json (JSON-lines "
+                      "events on stdout) or none")
+      ->check(CLI::IsMember({"auto", "text", "json", "none"}));
+  run_cmd->add_option("--progress-interval", run.progress_interval, "seconds between progress reports")
+      ->check(CLI::Range(0.01, 86400.0));
 
   auto* kernels_cmd = app.add_subcommand("kernels", "List kernels with their parameters and outputs");
 
@@ -71,5 +101,9 @@ int main(int argc, char** argv) {
 
   if (kernels_cmd->parsed()) return partita::launch::kernels_command();
   if (!schedule.empty()) run.schedule = partita::Schedule::parse(schedule);
+  run.progress = progress_modes.at(progress);
+  if (!per_task.empty()) run.threads_per_task = per_task == "auto" ? 0 : std::stoi(per_task);
+  const char* quiet_env = std::getenv("PARTITA_NO_WARNINGS");
+  run.warnings = !no_warnings && !(quiet_env != nullptr && std::string(quiet_env) == "1");
   return partita::launch::run_command(run, &argc, &argv);
 }

@@ -6,7 +6,6 @@
 #include <string_view>
 
 #include "atomic_file.hpp"
-#include "partita/version.hpp"
 
 namespace partita::launch {
 
@@ -19,6 +18,8 @@ std::string csv_field(const std::string& text) {
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
 }
+
+}  // namespace
 
 std::string json_string(const std::string& text) {
   std::string out = "\"";
@@ -38,6 +39,8 @@ std::string json_string(const std::string& text) {
   }
   return out + "\"";
 }
+
+namespace {
 
 // Appends ",field": one helper instead of `line += "," + x`, which also
 // trips a false -Wrestrict in GCC 12's std::string (GCC bug 105651).
@@ -149,36 +152,6 @@ std::filesystem::path write_summary(const std::filesystem::path& dir, const JobS
     }
     file.write(line + "\n");
   }
-  file.commit();
-  return path;
-}
-
-std::filesystem::path write_report(const std::filesystem::path& dir, const JobSpec& job, const TaskSpace& space,
-                                   const RunReport& report) {
-  const auto path = dir / "report.json";
-  AtomicFile file(path);
-  std::string text = "{\n";
-  text += fmt::format("  \"partita_version\": {},\n", json_string(version_string));
-  text += fmt::format("  \"job\": {},\n  \"job_file\": {},\n", json_string(job.name), json_string(job.file));
-  text += fmt::format("  \"job_hash\": {},\n  \"kernel\": {},\n", json_string(report.job_hash),
-                      json_string(job.kernel->name));
-  text += fmt::format("  \"tasks\": {},\n  \"points\": {},\n  \"repeat\": {},\n", space.tasks(), space.points(),
-                      space.repeat());
-  text += fmt::format("  \"complete\": true,\n  \"schedule\": {},\n", json_string(report.schedule));
-  int max_threads = 0;
-  for (const auto& r : report.ranks) max_threads = std::max(max_threads, r.threads);
-  text += fmt::format("  \"ranks\": {},\n  \"threads_per_rank\": {},\n", report.ranks.size(), max_threads);
-  text += fmt::format("  \"wall_seconds\": {:.6f},\n  \"per_rank\": [\n", report.wall_seconds);
-  for (std::size_t i = 0; i < report.ranks.size(); ++i) {
-    const RankReport& r = report.ranks[i];
-    text += fmt::format(
-        "    {{\"rank\": {}, \"node_rank\": {}, \"threads\": {}, \"tasks\": {}, \"busy_seconds\": {:.6f}, "
-        "\"wall_seconds\": {:.6f}}}{}\n",
-        r.rank, r.node_rank, r.threads, r.tasks, r.busy_seconds, r.wall_seconds,
-        i + 1 < report.ranks.size() ? "," : "");
-  }
-  text += "  ]\n}\n";
-  file.write(text);
   file.commit();
   return path;
 }

@@ -1,7 +1,7 @@
-// The files a run leaves in its output directory: results (one row per task,
-// in id order), summary (statistics per sweep point) and report.json (how
-// the run went). Results and summary hold nothing that varies between runs,
-// so identical jobs give identical bytes.
+// The files of results a run leaves in its output directory: results (one
+// row per task, in id order) and summary (statistics per sweep point). They
+// hold nothing that varies between runs, so identical jobs give identical
+// bytes. (report.json, how the run went, is run_report.hpp.)
 #pragma once
 
 #include <cstdint>
@@ -14,23 +14,6 @@
 #include "task_space.hpp"
 
 namespace partita::launch {
-
-/// What one rank did, as report.json shows it.
-struct RankReport {
-  int rank = 0;
-  int node_rank = 0;
-  int threads = 1;
-  std::uint64_t tasks = 0;
-  double busy_seconds = 0.0;
-  double wall_seconds = 0.0;
-};
-
-struct RunReport {
-  std::string job_hash;
-  std::string schedule;
-  double wall_seconds = 0.0;
-  std::vector<RankReport> ranks;
-};
 
 /// Mean, sample standard deviation and standard error of the mean.
 struct Moments {
@@ -50,8 +33,8 @@ std::filesystem::path write_results(const std::filesystem::path& dir, const JobS
                                     std::span<const double> values);
 std::filesystem::path write_summary(const std::filesystem::path& dir, const JobSpec& job, const TaskSpace& space,
                                     std::span<const double> values);
-std::filesystem::path write_report(const std::filesystem::path& dir, const JobSpec& job, const TaskSpace& space,
-                                   const RunReport& report);
+/// A JSON string literal, escaped.
+std::string json_string(const std::string& text);
 
 /// FNV-1a of the text, as 16 hex digits: a stable fingerprint of a job.
 std::string fingerprint(const std::string& text);

@@ -15,13 +15,16 @@
 #include "partita/for_each.hpp"
 #include "partita/gather.hpp"
 #include "partita/runtime.hpp"
-#include "partita/worker.hpp"
 #include "partita/version.hpp"
+#include "placement_warnings.hpp"
 #include "rank_messages.hpp"
 #include "result_files.hpp"
+#include "run_report.hpp"
 #include "run_summary.hpp"
 #include "spec_error.hpp"
+#include "task_runner.hpp"
 #include "task_space.hpp"
+#include "trace_file.hpp"
 
 namespace partita::launch {
 
@@ -50,84 +53,14 @@ std::string prepare_output_dir(const fs::path& dir) {
   return {};
 }
 
-// Says, once on rank 0, which ranks run fewer threads than asked because
-// their affinity mask holds fewer CPUs, and how to launch them instead.
-void warn_about_threads(const Context& ctx) {
-  const ThreadChoice& choice = ctx.thread_choice();
-  int mine[3] = {choice.threads, choice.wanted, choice.cpus};
-  std::vector<int> all(ctx.rank() == 0 ? 3 * ctx.size() : 0);
-  MPI_Gather(mine, 3, MPI_INT, all.data(), 3, MPI_INT, 0, ctx.comm());
-  if (ctx.rank() != 0) return;
-  std::vector<int> clamped;
-  for (int r = 0; r < ctx.size(); ++r) {
-    if (all[3 * r + 1] > all[3 * r]) clamped.push_back(r);
-  }
-  if (clamped.empty()) return;
-  const int r = clamped.front();
-  fmt::print(stderr,
-             "partita: warning: {} of {} ranks asked for {} threads ({}) but may run on only {} CPU(s), so they run "
-             "{} (rank {} first). Give each rank its cores: mpirun --map-by slot:PE={} ... (or --bind-to none).\n",
-             clamped.size(), ctx.size(), all[3 * r + 1], choice.source, all[3 * r + 2], all[3 * r], r,
-             all[3 * r + 1]);
-}
-
-// What this rank computed: the ids it ran and their outputs, kept per
-// worker thread so that workers never share a container.
-struct RankResults {
-  std::vector<std::vector<std::uint64_t>> ids;
-  std::vector<std::vector<double>> values;
-
-  explicit RankResults(int workers) : ids(workers), values(workers) {}
-
-  // All workers' results, concatenated: ids and values stay paired.
-  std::pair<std::vector<std::uint64_t>, std::vector<double>> merged() const {
-    std::pair<std::vector<std::uint64_t>, std::vector<double>> all;
-    for (std::size_t w = 0; w < ids.size(); ++w) {
-      all.first.insert(all.first.end(), ids[w].begin(), ids[w].end());
-      all.second.insert(all.second.end(), values[w].begin(), values[w].end());
-    }
-    return all;
-  }
-};
-
-// Runs the tasks this rank is given under the schedule. A kernel error
-// becomes a TaskError naming the task.
-WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space, const Schedule& schedule,
-                    RankResults& results) {
-  const std::size_t outputs = job.kernel->outputs.size();
-  return for_each(
-      ctx, space.tasks(),
-      [&](std::uint64_t task) {
-        const int worker = current_worker();
-        Rng rng(job.seed, task);
-        std::vector<double>& values = results.values[worker];
-        values.resize(values.size() + outputs);
-        std::span<double> out(values.data() + values.size() - outputs, outputs);
-        try {
-          job.kernel->evaluate(space.params(space.point_of(task)), rng, out);
-        } catch (const std::exception& e) {
-          values.resize(values.size() - outputs);
-          throw TaskError(task, fmt::format("kernel '{}' failed at {} (repeat {}): {}", job.kernel->name,
-                                            space.describe_point(space.point_of(task)), space.repeat_of(task),
-                                            e.what()));
-        }
-        results.ids[worker].push_back(task);
-      },
-      schedule);
-}
-
-std::vector<RankReport> gather_rank_reports(const Context& ctx, const WorkStats& stats) {
-  const double mine[5] = {static_cast<double>(ctx.node_rank()), static_cast<double>(ctx.threads()),
-                          static_cast<double>(stats.tasks()), stats.busy_seconds(), stats.wall_seconds};
-  std::vector<double> all(ctx.rank() == 0 ? 5 * ctx.size() : 0);
-  MPI_Gather(mine, 5, MPI_DOUBLE, all.data(), 5, MPI_DOUBLE, 0, ctx.comm());
-  std::vector<RankReport> reports;
-  for (int r = 0; r < static_cast<int>(all.size() / 5); ++r) {
-    const double* v = &all[5 * r];
-    reports.push_back({r, static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<std::uint64_t>(v[2]), v[3],
-                       v[4]});
-  }
-  return reports;
+// Threads inside each task. "auto" (0): one while there are at least as many
+// tasks as threads on a rank (threads run different tasks); otherwise the
+// rank's threads are shared among its few tasks. Never more than the rank has.
+int threads_per_task(const Context& ctx, int requested, std::uint64_t tasks) {
+  if (requested > 0) return std::min(requested, ctx.threads());
+  const std::uint64_t per_rank = (tasks + static_cast<std::uint64_t>(ctx.size()) - 1) / ctx.size();
+  if (per_rank >= static_cast<std::uint64_t>(ctx.threads()) || per_rank == 0) return 1;
+  return std::max(1, ctx.threads() / static_cast<int>(per_rank));
 }
 
 int run_job(const Runtime& runtime, const RunOptions& options) {
@@ -152,14 +85,25 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
     if (root) print_error(dir_problem + " (set [output] dir in the job or pass --out DIR)");
     return exit_bad_input;
   }
-  warn_about_threads(ctx);
+  if (options.warnings) warn_about_placement(ctx);
 
   const Schedule schedule = options.schedule.value_or(job.schedule);
-  RankResults results(ctx.threads());
+  // auto starts the most expensive tasks first when the kernel can say which.
+  const std::vector<std::uint64_t> order =
+      schedule.kind == Schedule::Kind::automatic ? most_expensive_first(job, space) : std::vector<std::uint64_t>{};
+  const int per_task = threads_per_task(ctx, options.threads_per_task.value_or(job.threads_per_task), space.tasks());
+  ProgressPrinter progress(options.progress, options.progress_interval, root, options.quiet);
+  progress.start(job.name, space.tasks(), ctx.size(), ctx.threads());
+
+  // A common time zero for the trace: every rank leaves the barrier together.
+  if (!options.trace_file.empty()) MPI_Barrier(ctx.comm());
+  TaskRunOptions run{{schedule, order, progress.options(), per_task}, !options.trace_file.empty(),
+                     std::chrono::steady_clock::now()};
+  RankResults results(workers_per_rank(ctx, per_task));
   WorkStats stats;
   std::string failure;
   try {
-    stats = run_tasks(ctx, job, space, schedule, results);
+    stats = run_tasks(ctx, job, space, run, results);
   } catch (const TaskError& e) {
     failure = e.what();
   }
@@ -175,15 +119,17 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   const auto [ids, mine] = results.merged();
   const auto values = gather_by_id<double>(ctx, ids, mine, space.tasks(), outputs);
   const auto ranks = gather_rank_reports(ctx, stats);
+  if (run.trace) write_trace(ctx, results.slices, options.trace_file);
   if (!root) return exit_success;
 
-  RunReport report{fingerprint(space.identity(job) + ";version=" + version_string),
-                   schedule.name(),
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), ranks};
+  const RunReport report{fingerprint(space.identity(job) + ";version=" + version_string), schedule.name(),
+                         !order.empty(), per_task,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), ranks};
   const fs::path dir = job.output_dir;
-  RunSummary summary{write_results(dir, job, space, values), write_summary(dir, job, space, values),
-                     write_report(dir, job, space, report)};
-  if (!options.quiet) print_summary(job, space, values, report, summary);
+  const RunSummary summary{write_results(dir, job, space, values), write_summary(dir, job, space, values),
+                           write_report(dir, job, space, report)};
+  progress.finish(space.tasks(), report.wall_seconds, summary.results.string());
+  if (!options.quiet && !progress.json()) print_summary(job, space, values, report, summary);
   return exit_success;
 }
 

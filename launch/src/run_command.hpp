@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "partita/schedule.hpp"
+#include "progress_printer.hpp"
 
 namespace partita::launch {
 
@@ -14,7 +15,12 @@ struct RunOptions {
   std::string out_dir;  ///< overrides [output] dir when not empty
   int threads = 0;      ///< > 0 overrides OMP_NUM_THREADS
   std::optional<Schedule> schedule;  ///< overrides the job's schedule when set
+  std::optional<int> threads_per_task;  ///< overrides the job's; 0 means auto
   bool quiet = false;
+  bool warnings = true;    ///< placement warnings; --no-warnings or PARTITA_NO_WARNINGS=1 turn them off
+  std::string trace_file;  ///< --trace: Chrome trace-event JSON, when not empty
+  ProgressMode progress = ProgressMode::automatic;
+  double progress_interval = 0.0;  ///< seconds; 0: 1 s on a terminal, 10 s in a log
 };
 
 /// Starts (or adopts) MPI, runs the job on every rank and writes the files

@@ -20,8 +20,7 @@ std::string with_error(const Moments& m) {
 
 void print_summary(const JobSpec& job, const TaskSpace& space, std::span<const double> values,
                    const RunReport& report, const RunSummary& files) {
-  int threads = 0;
-  for (const auto& r : report.ranks) threads = std::max(threads, r.threads);
+  const int threads = report.max_threads();
   fmt::print("{}: kernel {}, {} tasks ({} points x {} repeats), {} schedule, {} rank(s) x {} thread(s), {:.3f} s\n",
              job.name, job.kernel->name, space.tasks(), space.points(), space.repeat(), report.schedule,
              report.ranks.size(), threads, report.wall_seconds);
@@ -42,6 +41,8 @@ void print_summary(const JobSpec& job, const TaskSpace& space, std::span<const d
   if (space.points() > max_points_shown) {
     fmt::print("  ... {} more points in summary.csv\n", space.points() - max_points_shown);
   }
+  fmt::print("balance: {} workers, imbalance {:.2f} (busiest / mean), parallel efficiency {:.2f}\n",
+             report.workers(), report.imbalance(), report.efficiency());
   fmt::print("files: {}\n       {}\n       {}\n", files.results.string(), files.summary.string(),
              files.report.string());
 }

@@ -7,6 +7,7 @@
 
 #include "job_spec.hpp"
 #include "result_files.hpp"
+#include "run_report.hpp"
 #include "task_space.hpp"
 
 namespace partita::launch {

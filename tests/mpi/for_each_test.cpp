@@ -136,7 +136,7 @@ TEST(DynamicOrder, StartsIdsInTheGivenOrder) {
   std::iota(order.rbegin(), order.rend(), 0);  // n-1, ..., 0
   std::vector<std::uint64_t> seen;
   partita::for_each(ctx, n, [&](std::uint64_t id) { seen.push_back(id); },
-                    partita::ForEachOptions{Schedule::parse("dynamic:3"), order});
+                    partita::ForEachOptions{Schedule::parse("dynamic:3"), order, {}});
   EXPECT_EQ(seen, order);
 }
 

@@ -8,6 +8,7 @@
 
 #include "partita/context.hpp"
 #include "partita/detail/parallel_for.hpp"
+#include "partita/progress.hpp"
 #include "partita/schedule.hpp"
 #include "partita/work_stats.hpp"
 
@@ -19,7 +20,21 @@ struct ForEachOptions {
   /// permutation of [0, n)), e.g. most expensive first to shorten the tail.
   /// Empty: id order. Must stay valid during the call.
   std::span<const std::uint64_t> order;
+  /// Reports on rank 0 while the loop runs (see progress.hpp).
+  ProgressOptions progress;
+  /// OpenMP threads inside each task: the rank runs ctx.threads() /
+  /// threads_per_task tasks at once, and each task's own parallel regions
+  /// (OpenMP, Eigen) get threads_per_task threads. Never more threads than
+  /// ctx.threads() in all.
+  int threads_per_task = 1;
 };
+
+/// Tasks a rank runs at once: ctx.threads() / threads_per_task, at least 1.
+/// current_worker() is below this number.
+inline int workers_per_rank(const Context& ctx, int threads_per_task) noexcept {
+  const int per_task = threads_per_task < 1 ? 1 : threads_per_task;
+  return ctx.threads() / per_task > 0 ? ctx.threads() / per_task : 1;
+}
 
 /// Calls f(id) exactly once for each id in [0, n), across all ranks of ctx;
 /// every rank must call it with the same n and options, and receives what
@@ -37,13 +52,17 @@ struct ForEachOptions {
 template <class F>
 WorkStats for_each(const Context& ctx, std::uint64_t n, F&& f, const ForEachOptions& options) {
   const auto body = [&f](std::uint64_t id) { f(id); };
-  if (options.schedule.is_static()) return detail::run_owned(ctx, n, options.schedule.partition(), body);
-  return detail::run_dynamic(ctx, n, options.schedule, options.order, body);
+  const detail::Team team{workers_per_rank(ctx, options.threads_per_task),
+                          options.threads_per_task < 1 ? 1 : options.threads_per_task};
+  if (options.schedule.is_static()) {
+    return detail::run_owned(ctx, n, options.schedule.partition(), body, options.progress, team);
+  }
+  return detail::run_dynamic(ctx, n, options.schedule, options.order, body, options.progress, team);
 }
 
 template <class F>
 WorkStats for_each(const Context& ctx, std::uint64_t n, F&& f, Schedule schedule = {}) {
-  return for_each(ctx, n, std::forward<F>(f), ForEachOptions{schedule, {}});
+  return for_each(ctx, n, std::forward<F>(f), ForEachOptions{schedule, {}, {}, 1});
 }
 
 }  // namespace partita

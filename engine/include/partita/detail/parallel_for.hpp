@@ -8,16 +8,25 @@
 #include "partita/context.hpp"
 #include "partita/detail/function_ref.hpp"
 #include "partita/partition.hpp"
+#include "partita/progress.hpp"
 #include "partita/schedule.hpp"
 #include "partita/work_stats.hpp"
 
 namespace partita::detail {
 
+/// How a rank's threads are used: `workers` threads take tasks, each task
+/// may open parallel regions of `threads_per_task` threads.
+struct Team {
+  int workers = 1;
+  int threads_per_task = 1;
+};
+
 /// Runs body(id) for every id of this rank's share of [0, n), split across
-/// ctx.threads() OpenMP threads. Not collective. If a body throws, threads
+/// team.workers OpenMP threads (0: ctx.threads()). Not collective. If a body throws, threads
 /// stop starting ids and the exception of the lowest failing id is rethrown.
 WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
-                    FunctionRef<void(std::uint64_t)> body);
+                    FunctionRef<void(std::uint64_t)> body, const ProgressOptions& progress = {},
+                    Team team = {0, 1});
 
 /// Runs body(id) for every id of [0, n) under a dynamic, guided or auto
 /// schedule: chunks of positions are handed out as workers need them, and
@@ -27,6 +36,7 @@ WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
 /// throws, the loop stops handing out work everywhere and this rank rethrows
 /// its lowest failing id.
 WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& schedule,
-                      std::span<const std::uint64_t> order, FunctionRef<void(std::uint64_t)> body);
+                      std::span<const std::uint64_t> order, FunctionRef<void(std::uint64_t)> body,
+                      const ProgressOptions& progress = {}, Team team = {0, 1});
 
 }  // namespace partita::detail
