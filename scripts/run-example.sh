@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the bundled pi sweep on 2 MPI ranks, each with half the
 # machine's cores as OpenMP threads, bound so threads really get those
-# cores. Cyclic: the sweep's costly points are dealt to every rank.
+# cores. The default schedule (auto) balances the sweep's uneven points.
 set -euo pipefail
 partita=${1:?usage: run-example.sh PARTITA_BINARY}
 cd "$(dirname "$0")/.."
@@ -20,4 +20,4 @@ fi
 
 set -x
 mpirun -np 2 "${placement[@]}" -x OMP_NUM_THREADS="$threads" \
-  "$partita" run examples/pi/pi.toml --out pi.out --schedule cyclic
+  "$partita" run examples/pi/pi.toml --out pi.out

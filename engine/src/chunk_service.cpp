@@ -52,7 +52,7 @@ std::uint64_t wanted(const ChunkQueue& queue) {
 
 }  // namespace
 
-void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
+bool serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
                   ProgressTicker& ticker) {
   const int others = ctx.size() - 1;
   int told_done = 0;
@@ -76,7 +76,8 @@ void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, c
         progress = true;
         dispenser.record(status.MPI_SOURCE, request.tasks_done, request.busy_seconds);
         if (request.failed) dispenser.exhaust();
-        replies.push_back(dispenser.grant(request.chunks_wanted));
+        // A loop too small to gain from other ranks stays on this one.
+        replies.push_back(dispenser.worth_spreading() ? dispenser.grant(request.chunks_wanted) : Grant{0, 0, 1});
         if (replies.back().count == 0) ++told_done;
         sends.emplace_back();
         MPI_Isend(&replies.back(), sizeof(Grant), MPI_BYTE, status.MPI_SOURCE, reply_tag, ctx.comm(), &sends.back());
@@ -112,6 +113,7 @@ void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, c
     }
   }
   MPI_Waitall(static_cast<int>(sends.size()), sends.data(), MPI_STATUSES_IGNORE);
+  return dispenser.worth_spreading();
 }
 
 void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter) {

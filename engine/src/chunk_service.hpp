@@ -19,7 +19,8 @@ namespace partita::detail {
 /// been told the work is exhausted, and keeps its own queue stocked.
 /// Returns when no message is left in flight.
 /// Reports progress through `ticker` (rank 0's main thread is this one).
-void serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
+/// Returns false when auto kept a too-small loop on rank 0.
+bool serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
                   ProgressTicker& ticker);
 
 /// Any other rank: requests grants from rank 0 while its queue runs low,

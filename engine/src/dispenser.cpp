@@ -19,6 +19,16 @@ void Dispenser::record(int rank, std::uint64_t tasks, double busy_seconds) {
   busy_[rank] = busy_seconds;
 }
 
+bool Dispenser::worth_spreading() {
+  if (!auto_schedule_) return true;
+  if (spread_verdict_ < 0) {
+    const double mean = mean_task_seconds();
+    if (mean <= 0.0) return true;  // nothing measured yet
+    spread_verdict_ = mean * static_cast<double>(n_) >= small_loop_seconds ? 1 : 0;
+  }
+  return spread_verdict_ == 1;
+}
+
 std::uint64_t Dispenser::tasks_reported() const noexcept {
   std::uint64_t tasks = 0;
   for (std::uint64_t t : tasks_) tasks += t;

@@ -90,7 +90,7 @@ WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& sched
   const bool alone = ctx.size() == 1;
   const auto low_water = static_cast<std::uint64_t>(threads);
 
-  Dispenser dispenser(policy, n, start.first_free, ctx.size());
+  Dispenser dispenser(policy, schedule.kind == Schedule::Kind::automatic, n, start.first_free, ctx.size());
   CostMeter meter;
   // Alone, workers refill from the dispenser themselves (under the queue's
   // lock); with several ranks, the communication thread stocks the queue.
@@ -118,7 +118,7 @@ WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& sched
     const int thread = omp_get_thread_num();
     if (!alone && thread == 0) {
       if (ctx.rank() == 0) {
-        serve_chunks(ctx, dispenser, queue, meter, ticker);
+        stats.spread = serve_chunks(ctx, dispenser, queue, meter, ticker);
       } else {
         request_chunks(ctx, queue, meter);
       }

@@ -123,7 +123,7 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   if (!root) return exit_success;
 
   const RunReport report{fingerprint(space.identity(job) + ";version=" + version_string), schedule.name(),
-                         !order.empty(), per_task,
+                         !order.empty(), per_task, stats.spread,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), ranks};
   const fs::path dir = job.output_dir;
   const RunSummary summary{write_results(dir, job, space, values), write_summary(dir, job, space, values),

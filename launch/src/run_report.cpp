@@ -113,6 +113,11 @@ std::filesystem::path write_report(const std::filesystem::path& dir, const JobSp
                       space.repeat());
   text += fmt::format("  \"complete\": true,\n  \"schedule\": {},\n  \"longest_first\": {},\n",
                       json_string(report.schedule), report.longest_first);
+  text += fmt::format("  \"spread_over_ranks\": {},\n", report.spread);
+  if (!report.spread) {
+    text += "  \"note\": \"auto measured the whole loop at under 5 ms of work: too small to gain from other ranks, "
+            "so rank 0 ran it\",\n";
+  }
   text += fmt::format("  \"chunk_sizes\": {{\"min\": {}, \"max\": {}}},\n", min_chunk, max_chunk);
   text += fmt::format("  \"ranks\": {},\n  \"threads_per_rank\": {},\n  \"threads_per_task\": {},\n"
                       "  \"workers\": {},\n",

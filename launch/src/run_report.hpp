@@ -28,6 +28,7 @@ struct RunReport {
   std::string schedule;
   bool longest_first = false;  ///< tasks started in descending cost-hint order
   int threads_per_task = 1;
+  bool spread = true;          ///< false: auto found the loop too small and kept it on rank 0
   double wall_seconds = 0.0;
   std::vector<RankReport> ranks;
 

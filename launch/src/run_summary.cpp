@@ -41,6 +41,9 @@ void print_summary(const JobSpec& job, const TaskSpace& space, std::span<const d
   if (space.points() > max_points_shown) {
     fmt::print("  ... {} more points in summary.csv\n", space.points() - max_points_shown);
   }
+  if (!report.spread) {
+    fmt::print("auto: the whole job is under 5 ms of work, too small to gain from other ranks: rank 0 ran it\n");
+  }
   fmt::print("balance: {} workers, imbalance {:.2f} (busiest / mean), parallel efficiency {:.2f}\n",
              report.workers(), report.imbalance(), report.efficiency());
   fmt::print("files: {}\n       {}\n       {}\n", files.results.string(), files.summary.string(),

@@ -1,6 +1,7 @@
 #include "partita/for_each.hpp"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <chrono>
 #include <numeric>
@@ -154,6 +155,31 @@ TEST(DynamicIdle, NoWorkerWaitsBehindATask) {
   // Generous: half a task over the whole loop, on an oversubscribed machine.
   const bool ok = worst < 0.5 * std::chrono::duration<double>(task).count();
   ASSERT_TRUE(on_all_ranks(ok)) << "a worker idled " << worst << " s on ranks " << ranks_failing(ok);
+}
+
+// With threads_per_task = T, a rank runs threads / T tasks at once and each
+// task's own parallel regions get T threads: never more than the rank has.
+TEST(ThreadsPerTask, TasksGetTheirThreadsAndNoMore) {
+  const partita::Context ctx(MPI_COMM_WORLD);
+  const int per_task = ctx.threads();
+  const int workers = partita::workers_per_rank(ctx, per_task);
+  std::vector<int> widest(workers, 0);
+  std::vector<int> bad(workers, 0);
+  partita::ForEachOptions options{Schedule::parse("dynamic"), {}, {}, per_task};
+  partita::for_each(ctx, 40, [&](std::uint64_t) {
+    const int w = partita::current_worker();
+    if (omp_get_max_threads() != per_task) bad[w] = 1;
+    int team = 0;
+#pragma omp parallel
+    {
+#pragma omp single
+      team = omp_get_num_threads();
+    }
+    widest[w] = std::max(widest[w], team);
+  }, options);
+  bool ok = workers == 1 || per_task == 1;
+  for (int w = 0; w < workers; ++w) ok = ok && bad[w] == 0 && widest[w] == per_task;
+  ASSERT_TRUE(on_all_ranks(ok)) << "threads per task wrong on ranks " << ranks_failing(ok);
 }
 
 }  // namespace
