@@ -53,7 +53,8 @@ endfunction()
 #                      [TIMEOUT seconds] [TCP])
 # A GoogleTest executable run under mpiexec once per (ranks, threads) pair,
 # as ctest entries mpi.NAME.npR.tT (and mpi.NAME.npR.tT.tcp with TCP, which
-# makes ranks on one machine talk over TCP as they would across nodes).
+# makes ranks on one machine talk over TCP, with the pt2pt one-sided
+# component, as they would across nodes).
 # Every rank returns the same verdict; failures are reported with their rank
 # (support/mpi_gtest_main.cpp). A hang is a failure through the timeout.
 function(partita_add_mpi_test name)
@@ -81,7 +82,7 @@ function(partita_add_mpi_test name)
         set(env ${PARTITA_MPI_TEST_ENV} OMP_NUM_THREADS=${threads})
         if(transport STREQUAL "tcp")
           string(APPEND test_name .tcp)
-          list(APPEND env OMPI_MCA_btl=self,tcp)
+          list(APPEND env OMPI_MCA_btl=self,tcp OMPI_MCA_osc=pt2pt)
         endif()
         add_test(NAME ${test_name}
                  COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} ${MPIEXEC_PREFLAGS}
