@@ -1,5 +1,5 @@
-// Text from every rank collected on rank 0, so the one process that prints
-// can name what went wrong on rank 3.
+// Text and numbers from every rank collected on rank 0, so the one process
+// that prints and writes files can name what went wrong on rank 3.
 #pragma once
 
 #include <string>
@@ -11,6 +11,17 @@ namespace partita::launch {
 
 /// Collective. On rank 0, element r is rank r's text; elsewhere empty.
 std::vector<std::string> gather_text(const Context& ctx, const std::string& mine);
+
+/// Every rank's numbers on rank 0: rank r's are values[offsets[r] ..
+/// offsets[r] + lengths[r]). Empty on the other ranks.
+struct GatheredNumbers {
+  std::vector<double> values;
+  std::vector<int> offsets;
+  std::vector<int> lengths;
+};
+
+/// Collective. Ranks may pass different lengths.
+GatheredNumbers gather_numbers(const Context& ctx, const std::vector<double>& mine);
 
 /// Collective. Rank 0's text, on every rank.
 std::string broadcast_text(const Context& ctx, std::string text);

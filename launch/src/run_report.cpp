@@ -6,6 +6,7 @@
 
 #include "atomic_file.hpp"
 #include "partita/version.hpp"
+#include "rank_messages.hpp"
 #include "result_files.hpp"
 
 namespace partita::launch {
@@ -73,22 +74,10 @@ RankReport unpack(int rank, const double* v, int length) {
 }  // namespace
 
 std::vector<RankReport> gather_rank_reports(const Context& ctx, const WorkStats& stats) {
-  const std::vector<double> mine = pack(ctx, stats);
-  const bool root = ctx.rank() == 0;
-  int length = static_cast<int>(mine.size());
-  std::vector<int> lengths(root ? ctx.size() : 0), offsets(lengths.size());
-  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, ctx.comm());
-  int total = 0;
-  for (std::size_t r = 0; r < lengths.size(); ++r) {
-    offsets[r] = total;
-    total += lengths[r];
-  }
-  std::vector<double> all(static_cast<std::size_t>(total));
-  MPI_Gatherv(mine.data(), length, MPI_DOUBLE, all.data(), lengths.data(), offsets.data(), MPI_DOUBLE, 0,
-              ctx.comm());
+  const GatheredNumbers all = gather_numbers(ctx, pack(ctx, stats));
   std::vector<RankReport> reports;
-  for (std::size_t r = 0; r < lengths.size(); ++r) {
-    reports.push_back(unpack(static_cast<int>(r), all.data() + offsets[r], lengths[r]));
+  for (std::size_t r = 0; r < all.lengths.size(); ++r) {
+    reports.push_back(unpack(static_cast<int>(r), all.values.data() + all.offsets[r], all.lengths[r]));
   }
   return reports;
 }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "atomic_file.hpp"
+#include "rank_messages.hpp"
 
 namespace partita::launch {
 
@@ -27,34 +28,22 @@ std::vector<double> pack(const std::vector<std::vector<TaskSlice>>& slices) {
 
 void write_trace(const Context& ctx, const std::vector<std::vector<TaskSlice>>& slices,
                  const std::filesystem::path& path) {
-  const std::vector<double> mine = pack(slices);
-  const bool root = ctx.rank() == 0;
-  int length = static_cast<int>(mine.size());
-  std::vector<int> lengths(root ? ctx.size() : 0), offsets(lengths.size());
-  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, ctx.comm());
-  int total = 0;
-  for (std::size_t r = 0; r < lengths.size(); ++r) {
-    offsets[r] = total;
-    total += lengths[r];
-  }
-  std::vector<double> all(static_cast<std::size_t>(total));
-  MPI_Gatherv(mine.data(), length, MPI_DOUBLE, all.data(), lengths.data(), offsets.data(), MPI_DOUBLE, 0,
-              ctx.comm());
-  if (!root) return;
+  const GatheredNumbers all = gather_numbers(ctx, pack(slices));
+  if (ctx.rank() != 0) return;
 
   AtomicFile file(path);
   file.write("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n");
   std::set<std::pair<int, int>> tracks;
   bool first = true;
-  for (std::size_t r = 0; r < lengths.size(); ++r) {
-    for (int k = offsets[r]; k < offsets[r] + lengths[r]; k += fields) {
-      const int worker = static_cast<int>(all[k]);
-      const auto task = static_cast<std::uint64_t>(all[k + 1]);
+  for (std::size_t r = 0; r < all.lengths.size(); ++r) {
+    for (int k = all.offsets[r]; k < all.offsets[r] + all.lengths[r]; k += fields) {
+      const double* slice = &all.values[static_cast<std::size_t>(k)];
+      const int worker = static_cast<int>(slice[0]);
+      const auto task = static_cast<std::uint64_t>(slice[1]);
       tracks.insert({static_cast<int>(r), worker});
       file.write(fmt::format("{}{{\"name\": \"task {}\", \"cat\": \"task\", \"ph\": \"X\", \"pid\": {}, \"tid\": {}, "
                              "\"ts\": {:.3f}, \"dur\": {:.3f}, \"args\": {{\"id\": {}}}}}",
-                             first ? "" : ",\n", task, r, worker, all[k + 2] * 1e6, (all[k + 3] - all[k + 2]) * 1e6,
-                             task));
+                             first ? "" : ",\n", task, r, worker, slice[2] * 1e6, (slice[3] - slice[2]) * 1e6, task));
       first = false;
     }
   }
