@@ -16,7 +16,7 @@ struct Request {
   std::uint64_t chunks_wanted;
   std::uint64_t tasks_done;
   double busy_seconds;
-  std::uint64_t failed;
+  std::uint64_t failed;  ///< a task failed or the rank was told to stop: hand out no more
 };
 
 // Polling sleeps that grow while nothing happens, up to a millisecond, and
@@ -53,7 +53,7 @@ std::uint64_t wanted(const ChunkQueue& queue) {
 }  // namespace
 
 bool serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
-                  ProgressTicker& ticker) {
+                  ProgressTicker& ticker, const LoopControl& control) {
   const int others = ctx.size() - 1;
   int told_done = 0;
   bool local_done = false;
@@ -91,6 +91,7 @@ bool serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, c
         }
       }
     }
+    if (control.stop_requested()) queue.abandon();  // even while every worker is inside a long task
     if (!local_done) {
       if (queue.abandoned()) dispenser.exhaust();
       dispenser.record(0, meter.tasks.load(std::memory_order_relaxed), meter_seconds(meter));
@@ -116,7 +117,7 @@ bool serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, c
   return dispenser.worth_spreading();
 }
 
-void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter) {
+void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter, const LoopControl& control) {
   Request request{};
   Grant reply{};
   MPI_Request sent = MPI_REQUEST_NULL;
@@ -126,6 +127,7 @@ void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& mete
   Backoff backoff(std::chrono::microseconds(20));
 
   for (;;) {
+    if (control.stop_requested()) queue.abandon();
     if (!outstanding) {
       const bool failed = queue.abandoned();
       const std::uint64_t chunks = failed ? 1 : wanted(queue);

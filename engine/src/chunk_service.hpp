@@ -11,6 +11,7 @@
 #include "chunk_queue.hpp"
 #include "dispenser.hpp"
 #include "partita/context.hpp"
+#include "partita/detail/parallel_for.hpp"
 #include "partita/progress.hpp"
 
 namespace partita::detail {
@@ -21,12 +22,12 @@ namespace partita::detail {
 /// Reports progress through `ticker` (rank 0's main thread is this one).
 /// Returns false when auto kept a too-small loop on rank 0.
 bool serve_chunks(const Context& ctx, Dispenser& dispenser, ChunkQueue& queue, const CostMeter& meter,
-                  ProgressTicker& ticker);
+                  ProgressTicker& ticker, const LoopControl& control);
 
 /// Any other rank: requests grants from rank 0 while its queue runs low,
 /// until rank 0 says the work is exhausted. Reports this rank's measured
-/// cost with each request, and a failure (queue abandoned) so that rank 0
-/// stops handing out work.
-void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter);
+/// cost with each request, and a failure or stop (queue abandoned) so that
+/// rank 0 stops handing out work.
+void request_chunks(const Context& ctx, ChunkQueue& queue, const CostMeter& meter, const LoopControl& control);
 
 }  // namespace partita::detail

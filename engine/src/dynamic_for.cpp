@@ -46,7 +46,8 @@ Start starting_grants(const Context& ctx, std::uint64_t n, const Schedule& sched
 }
 
 // One worker thread: takes chunks until the queue is finished.
-void work(ChunkQueue& queue, CostMeter& meter, FirstFailure& failure, std::span<const std::uint64_t> order,
+void work(ChunkQueue& queue, CostMeter& meter, FirstFailure& failure, const LoopControl& control,
+          std::span<const std::uint64_t> order,
           FunctionRef<void(std::uint64_t)> body, ThreadStats& stats, std::uint64_t& min_chunk,
           std::uint64_t& max_chunk, ProgressTicker* reporter) {
   while (const auto chunk = queue.take(stats.idle_seconds)) {
@@ -56,6 +57,10 @@ void work(ChunkQueue& queue, CostMeter& meter, FirstFailure& failure, std::span<
     const auto start = Clock::now();
     std::uint64_t done = 0;
     for (std::uint64_t pos = chunk->begin; pos < chunk->begin + chunk->count; ++pos) {
+      if (control.stop_requested()) {
+        queue.abandon();  // start nothing more; the communication thread tells rank 0
+        break;
+      }
       const std::uint64_t id = order.empty() ? pos : order[pos];
       try {
         body(id);
@@ -81,10 +86,10 @@ void work(ChunkQueue& queue, CostMeter& meter, FirstFailure& failure, std::span<
 
 WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& schedule,
                       std::span<const std::uint64_t> order, FunctionRef<void(std::uint64_t)> body,
-                      const ProgressOptions& progress, Team team) {
+                      const LoopControl& control) {
   const auto start_time = Clock::now();
-  const int threads = team.workers > 0 ? team.workers : ctx.threads();
-  const NestedThreads nested(team.threads_per_task);
+  const int threads = control.workers > 0 ? control.workers : ctx.threads();
+  const NestedThreads nested(control.threads_per_task);
   const Start start = starting_grants(ctx, n, schedule, threads);
   const ChunkPolicy policy(schedule, n, start.workers);
   const bool alone = ctx.size() == 1;
@@ -95,6 +100,7 @@ WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& sched
   // Alone, workers refill from the dispenser themselves (under the queue's
   // lock); with several ranks, the communication thread stocks the queue.
   ChunkQueue queue(low_water, alone ? std::function<Grant()>([&] {
+    if (control.stop_requested()) return Grant{};
     dispenser.record(0, meter.tasks.load(std::memory_order_relaxed),
                      static_cast<double>(meter.busy_ns.load(std::memory_order_relaxed)) * 1e-9);
     return dispenser.grant(low_water);
@@ -108,7 +114,7 @@ WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& sched
   std::vector<std::uint64_t> min_chunk(threads, std::numeric_limits<std::uint64_t>::max());
   std::vector<std::uint64_t> max_chunk(threads, 0);
   FirstFailure failure;
-  ProgressTicker ticker(progress, n, ctx.rank() == 0);
+  ProgressTicker ticker(control.progress, n, ctx.rank() == 0);
   // The main thread (OpenMP thread 0, the one that initialised MPI) talks;
   // the others compute. Alone, all threads compute.
   const int team_size = alone ? threads : threads + 1;
@@ -118,23 +124,24 @@ WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& sched
     const int thread = omp_get_thread_num();
     if (!alone && thread == 0) {
       if (ctx.rank() == 0) {
-        stats.spread = serve_chunks(ctx, dispenser, queue, meter, ticker);
+        stats.spread = serve_chunks(ctx, dispenser, queue, meter, ticker, control);
       } else {
-        request_chunks(ctx, queue, meter);
+        request_chunks(ctx, queue, meter, control);
       }
     } else {
       const int worker = alone ? thread : thread - 1;
       set_current_worker(worker);
-      NestedThreads::enter_worker(team.threads_per_task);
+      NestedThreads::enter_worker(control.threads_per_task);
       // Alone, the main thread is worker 0 and reports between chunks.
       ProgressTicker* reporter = alone && worker == 0 ? &ticker : nullptr;
-      work(queue, meter, failure, order, body, stats.threads[worker], min_chunk[worker], max_chunk[worker],
-           reporter);
+      work(queue, meter, failure, control, order, body, stats.threads[worker], min_chunk[worker],
+           max_chunk[worker], reporter);
       set_current_worker(-1);
     }
   }
 
   stats.wall_seconds = seconds_between(start_time, Clock::now());
+  stats.stopped = control.stop_requested() && (queue.abandoned() || stats.tasks() < n);
   stats.min_chunk = *std::min_element(min_chunk.begin(), min_chunk.end());
   if (stats.min_chunk == std::numeric_limits<std::uint64_t>::max()) stats.min_chunk = 0;
   stats.max_chunk = *std::max_element(max_chunk.begin(), max_chunk.end());

@@ -19,26 +19,26 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
-                    FunctionRef<void(std::uint64_t)> body, const ProgressOptions& progress, Team team) {
+                    FunctionRef<void(std::uint64_t)> body, const LoopControl& control) {
   const IdRange mine = split(all_ids(n), ctx.size(), ctx.rank(), partition);
-  const int threads = team.workers > 0 ? team.workers : ctx.threads();
-  const NestedThreads nested(team.threads_per_task);
+  const int threads = control.workers > 0 ? control.workers : ctx.threads();
+  const NestedThreads nested(control.threads_per_task);
   WorkStats stats;
   stats.threads.resize(threads);
   FirstFailure failure;
   const auto start = std::chrono::steady_clock::now();
   // Rank 0's main thread reports; its share's progress stands for all ranks'.
-  ProgressTicker ticker(progress, n, ctx.rank() == 0);
+  ProgressTicker ticker(control.progress, n, ctx.rank() == 0);
 
 #pragma omp parallel num_threads(threads)
   {
     const int thread = omp_get_thread_num();
     set_current_worker(thread);
-    NestedThreads::enter_worker(team.threads_per_task);
+    NestedThreads::enter_worker(control.threads_per_task);
     const auto thread_start = std::chrono::steady_clock::now();
     const IdRange ids = split(mine, omp_get_num_threads(), thread, partition);
     std::uint64_t done = 0;
-    for (std::uint64_t k = 0; k < ids.count && !failure.happened(); ++k) {
+    for (std::uint64_t k = 0; k < ids.count && !failure.happened() && !control.stop_requested(); ++k) {
       try {
         body(ids[k]);
         ++done;
@@ -56,6 +56,7 @@ WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
   }
 
   stats.wall_seconds = seconds_since(start);
+  stats.stopped = stats.tasks() < mine.count && control.stop_requested();
   // A static split has no waiting for work, only waiting for the slowest
   // thread at the end.
   for (auto& t : stats.threads) t.idle_seconds = std::max(0.0, stats.wall_seconds - t.busy_seconds);

@@ -2,6 +2,7 @@
 // a Context and the OpenMP threads of each rank, under a chosen schedule.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -27,6 +28,11 @@ struct ForEachOptions {
   /// (OpenMP, Eigen) get threads_per_task threads. Never more threads than
   /// ctx.threads() in all.
   int threads_per_task = 1;
+  /// When it turns true (say from a signal handler), this rank starts no new
+  /// task; under the dynamic schedules every rank soon stops receiving work.
+  /// Tasks already running finish, and the loop returns normally with
+  /// WorkStats::stopped set. Null: never stop early.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// Tasks a rank runs at once: ctx.threads() / threads_per_task, at least 1.
@@ -52,17 +58,15 @@ inline int workers_per_rank(const Context& ctx, int threads_per_task) noexcept {
 template <class F>
 WorkStats for_each(const Context& ctx, std::uint64_t n, F&& f, const ForEachOptions& options) {
   const auto body = [&f](std::uint64_t id) { f(id); };
-  const detail::Team team{workers_per_rank(ctx, options.threads_per_task),
-                          options.threads_per_task < 1 ? 1 : options.threads_per_task};
-  if (options.schedule.is_static()) {
-    return detail::run_owned(ctx, n, options.schedule.partition(), body, options.progress, team);
-  }
-  return detail::run_dynamic(ctx, n, options.schedule, options.order, body, options.progress, team);
+  const detail::LoopControl control{options.progress, workers_per_rank(ctx, options.threads_per_task),
+                                    options.threads_per_task < 1 ? 1 : options.threads_per_task, options.stop};
+  if (options.schedule.is_static()) return detail::run_owned(ctx, n, options.schedule.partition(), body, control);
+  return detail::run_dynamic(ctx, n, options.schedule, options.order, body, control);
 }
 
 template <class F>
 WorkStats for_each(const Context& ctx, std::uint64_t n, F&& f, Schedule schedule = {}) {
-  return for_each(ctx, n, std::forward<F>(f), ForEachOptions{schedule, {}, {}, 1});
+  return for_each(ctx, n, std::forward<F>(f), ForEachOptions{schedule, {}, {}, 1, nullptr});
 }
 
 }  // namespace partita

@@ -20,6 +20,7 @@ struct WorkStats {
   std::uint64_t min_chunk = 0;        ///< smallest chunk this rank received (0: none)
   std::uint64_t max_chunk = 0;        ///< largest chunk this rank received
   bool spread = true;                 ///< false: auto judged the loop too small and ran it on rank 0
+  bool stopped = false;               ///< the stop flag ended the loop before every task ran
 
   std::uint64_t tasks() const noexcept {
     std::uint64_t total = 0;

@@ -2,6 +2,7 @@
 // so public headers never need OpenMP.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <span>
 
@@ -14,19 +15,23 @@
 
 namespace partita::detail {
 
-/// How a rank's threads are used: `workers` threads take tasks, each task
-/// may open parallel regions of `threads_per_task` threads.
-struct Team {
-  int workers = 1;
+/// How a loop runs beyond its ids: progress reports, how a rank's threads
+/// are used (`workers` threads take tasks, 0: ctx.threads(); each task may
+/// open parallel regions of `threads_per_task` threads), and a stop flag.
+struct LoopControl {
+  ProgressOptions progress;
+  int workers = 0;
   int threads_per_task = 1;
+  const std::atomic<bool>* stop = nullptr;
+
+  bool stop_requested() const noexcept { return stop != nullptr && stop->load(std::memory_order_relaxed); }
 };
 
 /// Runs body(id) for every id of this rank's share of [0, n), split across
-/// team.workers OpenMP threads (0: ctx.threads()). Not collective. If a body throws, threads
+/// control.workers OpenMP threads (0: ctx.threads()). Not collective. If a body throws, threads
 /// stop starting ids and the exception of the lowest failing id is rethrown.
 WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
-                    FunctionRef<void(std::uint64_t)> body, const ProgressOptions& progress = {},
-                    Team team = {0, 1});
+                    FunctionRef<void(std::uint64_t)> body, const LoopControl& control = {});
 
 /// Runs body(id) for every id of [0, n) under a dynamic, guided or auto
 /// schedule: chunks of positions are handed out as workers need them, and
@@ -37,6 +42,6 @@ WorkStats run_owned(const Context& ctx, std::uint64_t n, Partition partition,
 /// its lowest failing id.
 WorkStats run_dynamic(const Context& ctx, std::uint64_t n, const Schedule& schedule,
                       std::span<const std::uint64_t> order, FunctionRef<void(std::uint64_t)> body,
-                      const ProgressOptions& progress = {}, Team team = {0, 1});
+                      const LoopControl& control = {});
 
 }  // namespace partita::detail
