@@ -99,7 +99,7 @@ void gather_by_id_bytes(const Context& ctx, std::span<const std::uint64_t> ids, 
     byte_displs[r] = checked_int(total * elem_size);
     total += static_cast<std::uint64_t>(counts[r]);
   }
-  if (is_root && total != n) {
+  if (is_root && total > n) {
     throw Error("gather_by_id: ranks hold " + std::to_string(total) + " ids for a space of " + std::to_string(n));
   }
   std::vector<std::uint64_t> all_ids(is_root ? total : 0);
@@ -110,6 +110,8 @@ void gather_by_id_bytes(const Context& ctx, std::span<const std::uint64_t> ids, 
               byte_displs.data(), MPI_BYTE, root, ctx.comm());
   auto* out = static_cast<unsigned char*>(all);
   for (std::uint64_t k = 0; k < all_ids.size(); ++k) {
+    if (all_ids[k] >= n) throw Error("gather_by_id: id " + std::to_string(all_ids[k]) + " is outside [0, " +
+                                     std::to_string(n) + ")");
     std::memcpy(out + all_ids[k] * elem_size, packed.data() + k * elem_size, elem_size);
   }
 }

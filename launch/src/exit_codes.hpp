@@ -7,7 +7,8 @@ enum ExitCode : int {
   exit_success = 0,      ///< every task ran; all files written
   exit_internal = 1,     ///< an unexpected error (MPI, I/O after start, a bug)
   exit_bad_input = 2,    ///< bad command line, job spec or output directory: nothing ran
-  exit_task_failed = 3,  ///< a kernel failed on some task; the message names it
+  exit_task_failed = 3,  ///< every task ran, but some failed (failures.csv lists them)
+  exit_too_many_failures = 4,  ///< more failures than max_failures: stopped early
 };
 
 }  // namespace partita::launch

@@ -17,7 +17,8 @@ namespace partita::launch {
 namespace {
 
 const std::vector<std::string> top_level_keys = {"name",  "kernel", "seed",   "repeat",
-                                                 "params", "sweep", "output", "schedule", "threads_per_task"};
+                                                 "params", "sweep", "output", "schedule", "threads_per_task",
+                                                 "retries", "max_failures"};
 const std::vector<std::string> schedule_keys = {"kind", "chunk"};
 const std::vector<std::string> output_keys = {"dir", "format"};
 constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
@@ -313,6 +314,20 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) 
   if (const auto it = top.find("sweep"); it != top.end()) read_sweep(reader, it->second, job, *params);
   if (const auto it = top.find("output"); it != top.end()) read_output(reader, it->second, job);
   if (const auto it = top.find("schedule"); it != top.end()) job.schedule = read_schedule(reader, it->second);
+  if (const auto it = top.find("retries"); it != top.end()) {
+    job.retries = static_cast<int>(reader.integer(it->second, "retries", 0, 100));
+  }
+  if (const auto it = top.find("max_failures"); it != top.end()) {
+    const toml::value& v = it->second;
+    const bool count = v.is_integer() && v.as_integer() >= 1;
+    const bool fraction = v.is_floating() && v.as_floating() > 0.0 && v.as_floating() < 1.0;
+    if (!count && !fraction) {
+      reader.fail(v, fmt::format("max_failures = {}: must be a count >= 1 (e.g. 10) or a fraction of the tasks in "
+                                 "(0, 1) (e.g. 0.05)",
+                                 Reader::shown(v)));
+    }
+    job.max_failures = count ? static_cast<double>(v.as_integer()) : v.as_floating();
+  }
   if (const auto it = top.find("threads_per_task"); it != top.end()) {
     const toml::value& v = it->second;
     if (v.is_string() && v.as_string().str == "auto") {

@@ -33,6 +33,8 @@ struct JobSpec {
   std::vector<SweepAxis> sweep;    ///< in the order they appear in the file
   Schedule schedule{Schedule::Kind::automatic, 0};  ///< `schedule`; --schedule overrides
   int threads_per_task = 1;        ///< `threads_per_task`: T >= 1, or 0 for "auto"
+  int retries = 0;                 ///< `retries`: extra attempts of a failed task
+  double max_failures = 0.0;       ///< `max_failures`: a count >= 1, a fraction of the tasks < 1, or 0: no limit
   std::string output_dir;          ///< [output] dir, else "<name>.out"
   OutputFormat format = OutputFormat::csv;
 };

@@ -2,7 +2,9 @@
 // synthetic (a drawn cost burnt as CPU work) and mandelbrot (one image row
 // per task). Both give a cost hint, so the auto schedule starts the most
 // expensive tasks first.
+#include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "kernel_registry.hpp"
@@ -31,6 +33,10 @@ KernelInfo synthetic_kernel() {
       {"mean_us", ParamType::real, 1000.0, 0.0, 1e8, {}, "mean cost of a task in microseconds of CPU"},
       {"alpha", ParamType::real, 1.5, 1.0, 1000.0, {},
        "pareto shape, > 1; smaller means a heavier tail (pareto only)"},
+      {"fail_fraction", ParamType::real, 0.0, 0.0, 1.0, {},
+       "fraction of tasks that fail, chosen by a draw from each task's stream (tests failure handling)"},
+      {"failure", ParamType::choice, std::string("throw"), 0, 0, {"throw", "nan"},
+       "how a failing task fails: throw an exception, or return NaN outputs"},
   };
   k.outputs = {{"cost_us", "this task's drawn cost in microseconds"},
                {"iterations", "loop iterations burnt: round(cost_us x " +
@@ -46,10 +52,18 @@ KernelInfo synthetic_kernel() {
   k.cost_hint = synthetic_cost;
   k.evaluate = [](const ParamSet& p, Rng& rng, std::span<double> out) {
     const double cost = synthetic_cost(p, rng);
+    // The next draw decides failure: the same for every attempt of a task.
+    const bool fails = p.real("fail_fraction") > 0.0 && rng.uniform() < p.real("fail_fraction");
     const syn::Burn burnt = syn::burn(cost);
     out[0] = cost;
     out[1] = static_cast<double>(burnt.iterations);
     out[2] = static_cast<double>(burnt.checksum);
+    if (!fails) return;
+    if (p.text("failure") == "nan") {
+      out[2] = std::nan("");
+      return;
+    }
+    throw std::runtime_error("injected failure (fail_fraction = " + to_text(p.at("fail_fraction")) + ")");
   };
   return k;
 }

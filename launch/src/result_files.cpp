@@ -9,17 +9,12 @@
 
 namespace partita::launch {
 
-namespace {
-
-// A CSV field, quoted only when it must be (RFC 4180).
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
 }
-
-}  // namespace
 
 std::string json_string(const std::string& text) {
   std::string out = "\"";
@@ -51,6 +46,9 @@ void add_field(std::string& line, std::string_view field) {
 
 // Shortest text that reads back to the same double: exact and byte-stable.
 std::string number(double x) { return fmt::format("{}", x); }
+// A failed task's outputs are NaN: an empty CSV field, as spreadsheets and
+// pandas read a missing value.
+std::string csv_number(double x) { return std::isfinite(x) ? number(x) : std::string(); }
 std::string json_number(double x) { return std::isfinite(x) ? number(x) : "null"; }
 
 std::string json_value(const ParamValue& value) {
@@ -70,7 +68,7 @@ void write_results_csv(AtomicFile& file, const JobSpec& job, const TaskSpace& sp
     line = std::to_string(task);
     for (const auto& value : space.sweep_values(space.point_of(task))) add_field(line, csv_field(to_text(value)));
     add_field(line, std::to_string(space.repeat_of(task)));
-    for (std::size_t o = 0; o < outputs; ++o) add_field(line, number(values[task * outputs + o]));
+    for (std::size_t o = 0; o < outputs; ++o) add_field(line, csv_number(values[task * outputs + o]));
     file.write(line + "\n");
   }
 }
@@ -96,20 +94,25 @@ void write_results_jsonl(AtomicFile& file, const JobSpec& job, const TaskSpace& 
 
 Moments point_moments(const TaskSpace& space, std::span<const double> values, std::size_t outputs,
                       std::uint64_t point, std::size_t output) {
-  Moments m;
-  m.n = space.repeat();
+  // Failed tasks (NaN outputs) are left out: n counts the repeats that ran.
   const std::uint64_t first = point * space.repeat();
+  const auto value = [&](std::uint64_t r) { return values[(first + r) * outputs + output]; };
+  Moments m;
   double sum = 0.0;
-  for (std::uint64_t r = 0; r < m.n; ++r) sum += values[(first + r) * outputs + output];
-  m.mean = sum / static_cast<double>(m.n);
+  for (std::uint64_t r = 0; r < space.repeat(); ++r) {
+    if (!std::isfinite(value(r))) continue;
+    sum += value(r);
+    ++m.n;
+  }
+  m.mean = m.n > 0 ? sum / static_cast<double>(m.n) : std::nan("");
   if (m.n < 2) {
     m.std_dev = m.std_error = std::nan("");
     return m;
   }
   double squares = 0.0;  // second pass about the mean: no cancellation
-  for (std::uint64_t r = 0; r < m.n; ++r) {
-    const double d = values[(first + r) * outputs + output] - m.mean;
-    squares += d * d;
+  for (std::uint64_t r = 0; r < space.repeat(); ++r) {
+    if (!std::isfinite(value(r))) continue;
+    squares += (value(r) - m.mean) * (value(r) - m.mean);
   }
   m.std_dev = std::sqrt(squares / static_cast<double>(m.n - 1));
   m.std_error = m.std_dev / std::sqrt(static_cast<double>(m.n));
@@ -145,10 +148,10 @@ std::filesystem::path write_summary(const std::filesystem::path& dir, const JobS
   for (std::uint64_t point = 0; point < space.points(); ++point) {
     line = std::to_string(point);
     for (const auto& value : space.sweep_values(point)) add_field(line, csv_field(to_text(value)));
-    add_field(line, std::to_string(space.repeat()));
+    add_field(line, std::to_string(point_moments(space, values, outputs, point, 0).n));
     for (std::size_t o = 0; o < outputs; ++o) {
       const Moments m = point_moments(space, values, outputs, point, o);
-      add_field(line, number(m.mean) + "," + number(m.std_dev) + "," + number(m.std_error));
+      add_field(line, csv_number(m.mean) + "," + csv_number(m.std_dev) + "," + csv_number(m.std_error));
     }
     file.write(line + "\n");
   }

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "exit_codes.hpp"
+#include "failure_log.hpp"
 #include "job_spec.hpp"
 #include "partita/error.hpp"
 #include "partita/for_each.hpp"
@@ -63,6 +66,20 @@ int threads_per_task(const Context& ctx, int requested, std::uint64_t tasks) {
   return std::max(1, ctx.threads() / static_cast<int>(per_rank));
 }
 
+// max_failures as a count: a fraction is of all tasks; 0 means no limit.
+std::uint64_t failure_limit(double max_failures, std::uint64_t tasks) {
+  if (max_failures <= 0.0) return 0;
+  if (max_failures >= 1.0) return static_cast<std::uint64_t>(max_failures);
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(max_failures * static_cast<double>(tasks))));
+}
+
+// Collective: exit_task_failed on every rank if any rank had a failure.
+int failures_exit_code(const Context& ctx, const RankResults& results) {
+  bool any = false;
+  for (const auto& worker : results.failures) any = any || !worker.empty();
+  return detail::any_rank(ctx, any) ? exit_task_failed : exit_success;
+}
+
 int run_job(const Runtime& runtime, const RunOptions& options) {
   const Context& ctx = runtime.context();
   const bool root = ctx.rank() == 0;
@@ -97,40 +114,54 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
 
   // A common time zero for the trace: every rank leaves the barrier together.
   if (!options.trace_file.empty()) MPI_Barrier(ctx.comm());
-  TaskRunOptions run{{schedule, order, progress.options(), per_task}, !options.trace_file.empty(),
-                     std::chrono::steady_clock::now()};
+  std::atomic<bool> stop{false};
+  const TaskRunOptions run{{schedule, order, progress.options(), per_task, &stop},
+                           !options.trace_file.empty(),
+                           std::chrono::steady_clock::now(),
+                           job.retries,
+                           failure_limit(job.max_failures, space.tasks()),
+                           &stop};
   RankResults results(workers_per_rank(ctx, per_task));
-  WorkStats stats;
-  std::string failure;
-  try {
-    stats = run_tasks(ctx, job, space, run, results);
-  } catch (const TaskError& e) {
-    failure = e.what();
-  }
-  if (detail::any_rank(ctx, !failure.empty())) {
-    const auto messages = gather_text(ctx, failure);
-    for (std::size_t r = 0; r < messages.size(); ++r) {
-      if (!messages[r].empty()) print_error(fmt::format("rank {}: {}", r, messages[r]));
-    }
-    return exit_task_failed;
-  }
+  const WorkStats stats = run_tasks(ctx, job, space, run, results);
 
   const std::size_t outputs = job.kernel->outputs.size();
   const auto [ids, mine] = results.merged();
-  const auto values = gather_by_id<double>(ctx, ids, mine, space.tasks(), outputs);
+  std::uint64_t ran = ids.size();
+  MPI_Allreduce(MPI_IN_PLACE, &ran, 1, MPI_UINT64_T, MPI_SUM, ctx.comm());
+  const auto values = gather_by_id<double>(ctx, ids, mine, space.tasks(), outputs, 0, std::nan(""));
+  const auto failures = gather_failures(ctx, results);
   const auto ranks = gather_rank_reports(ctx, stats);
   if (run.trace) write_trace(ctx, results.slices, options.trace_file);
-  if (!root) return exit_success;
+  const bool complete = ran == space.tasks();
+  const int code = !complete ? exit_too_many_failures : failures_exit_code(ctx, results);
+  if (!root) return code;
 
-  const RunReport report{fingerprint(space.identity(job) + ";version=" + version_string), schedule.name(),
-                         !order.empty(), per_task, stats.spread,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), ranks};
+  const RunReport report{fingerprint(space.identity(job) + ";version=" + version_string),
+                         schedule.name(),
+                         !order.empty(),
+                         per_task,
+                         stats.spread,
+                         ran,
+                         failures.size(),
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                         ranks};
   const fs::path dir = job.output_dir;
+  write_failures(dir, space, failures);
+  const auto report_file = write_report(dir, job, space, report);
+  if (!complete) {
+    print_error(fmt::format("stopped after {} failed tasks (max_failures = {}): {} of {} tasks ran; see {}",
+                            failures.size(), job.max_failures, ran, space.tasks(), (dir / "failures.csv").string()));
+    return code;
+  }
   const RunSummary summary{write_results(dir, job, space, values), write_summary(dir, job, space, values),
-                           write_report(dir, job, space, report)};
+                           report_file};
   progress.finish(space.tasks(), report.wall_seconds, summary.results.string());
   if (!options.quiet && !progress.json()) print_summary(job, space, values, report, summary);
-  return exit_success;
+  if (!failures.empty()) {
+    print_error(fmt::format("{} of {} tasks failed (first: task {}: {}); see {}", failures.size(), space.tasks(),
+                            failures.front().task, failures.front().message, (dir / "failures.csv").string()));
+  }
+  return code;
 }
 
 }  // namespace

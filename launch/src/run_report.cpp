@@ -100,8 +100,11 @@ std::filesystem::path write_report(const std::filesystem::path& dir, const JobSp
                       json_string(job.kernel->name));
   text += fmt::format("  \"tasks\": {},\n  \"points\": {},\n  \"repeat\": {},\n", space.tasks(), space.points(),
                       space.repeat());
-  text += fmt::format("  \"complete\": true,\n  \"schedule\": {},\n  \"longest_first\": {},\n",
-                      json_string(report.schedule), report.longest_first);
+  text += fmt::format("  \"complete\": {},\n  \"done\": {},\n  \"failed\": {},\n  \"remaining\": {},\n",
+                      report.ran == space.tasks(), report.ran - report.failed, report.failed,
+                      space.tasks() - report.ran);
+  text += fmt::format("  \"schedule\": {},\n  \"longest_first\": {},\n", json_string(report.schedule),
+                      report.longest_first);
   text += fmt::format("  \"spread_over_ranks\": {},\n", report.spread);
   if (!report.spread) {
     text += "  \"note\": \"auto measured the whole loop at under 5 ms of work: too small to gain from other ranks, "

@@ -29,6 +29,8 @@ struct RunReport {
   bool longest_first = false;  ///< tasks started in descending cost-hint order
   int threads_per_task = 1;
   bool spread = true;          ///< false: auto found the loop too small and kept it on rank 0
+  std::uint64_t ran = 0;       ///< tasks that ran (succeeded or failed)
+  std::uint64_t failed = 0;    ///< tasks that failed every attempt
   double wall_seconds = 0.0;
   std::vector<RankReport> ranks;
 

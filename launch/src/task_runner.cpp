@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
-#include "partita/error.hpp"
 #include "partita/rng.hpp"
 #include "partita/worker.hpp"
 
@@ -20,28 +20,56 @@ std::pair<std::vector<std::uint64_t>, std::vector<double>> RankResults::merged()
   return all;
 }
 
+namespace {
+
+// One attempt: "" when the kernel produced finite outputs, else why not.
+std::string attempt(const JobSpec& job, const ParamSet& params, std::uint64_t task, std::span<double> out) {
+  Rng rng(job.seed, task);
+  try {
+    job.kernel->evaluate(params, rng, out);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "the kernel threw something that is not a std::exception";
+  }
+  for (std::size_t o = 0; o < out.size(); ++o) {
+    if (!std::isfinite(out[o])) {
+      return fmt::format("output '{}' is not finite ({})", job.kernel->outputs[o].name, out[o]);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space, const TaskRunOptions& options,
                     RankResults& results) {
   const std::size_t outputs = job.kernel->outputs.size();
   const auto seconds = [&options] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - options.epoch).count();
   };
+  std::atomic<std::uint64_t> failed{0};
   return for_each(
       ctx, space.tasks(),
       [&](std::uint64_t task) {
         const int worker = current_worker();
         const double start = options.trace ? seconds() : 0.0;
-        Rng rng(job.seed, task);
         std::vector<double>& values = results.values[worker];
         values.resize(values.size() + outputs);
         std::span<double> out(values.data() + values.size() - outputs, outputs);
-        try {
-          job.kernel->evaluate(space.params(space.point_of(task)), rng, out);
-        } catch (const std::exception& e) {
-          values.resize(values.size() - outputs);
-          throw TaskError(task, fmt::format("kernel '{}' failed at {} (repeat {}): {}", job.kernel->name,
-                                            space.describe_point(space.point_of(task)), space.repeat_of(task),
-                                            e.what()));
+        const ParamSet& params = space.params(space.point_of(task));
+        std::string problem;
+        std::uint32_t attempts = 0;
+        do {
+          ++attempts;
+          problem = attempt(job, params, task, out);
+        } while (!problem.empty() && attempts <= static_cast<std::uint32_t>(options.retries));
+        if (!problem.empty()) {
+          std::fill(out.begin(), out.end(), std::nan(""));
+          results.failures[worker].push_back({task, attempts, problem});
+          if (options.max_failures > 0 && failed.fetch_add(1) + 1 > options.max_failures && options.stop) {
+            options.stop->store(true);
+          }
         }
         results.ids[worker].push_back(task);
         if (options.trace) results.slices[worker].push_back({task, start, seconds()});

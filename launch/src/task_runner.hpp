@@ -3,9 +3,11 @@
 // workers never share a container.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "job_spec.hpp"
@@ -22,25 +24,40 @@ struct TaskSlice {
   double end = 0.0;
 };
 
-struct RankResults {
-  std::vector<std::vector<std::uint64_t>> ids;
-  std::vector<std::vector<double>> values;
-  std::vector<std::vector<TaskSlice>> slices;  ///< empty unless tracing
+/// A task that failed every attempt: the kernel threw or returned a value
+/// that is not finite.
+struct TaskFailure {
+  std::uint64_t task = 0;
+  std::uint32_t attempts = 0;
+  std::string message;
+};
 
-  explicit RankResults(int workers) : ids(workers), values(workers), slices(workers) {}
+struct RankResults {
+  std::vector<std::vector<std::uint64_t>> ids;    ///< every task that ran, failed or not
+  std::vector<std::vector<double>> values;        ///< their outputs; NaN for a failed task
+  std::vector<std::vector<TaskSlice>> slices;     ///< empty unless tracing
+  std::vector<std::vector<TaskFailure>> failures;
+
+  explicit RankResults(int workers) : ids(workers), values(workers), slices(workers), failures(workers) {}
 
   /// All workers' ids and values, concatenated; they stay paired.
   std::pair<std::vector<std::uint64_t>, std::vector<double>> merged() const;
 };
 
 struct TaskRunOptions {
-  ForEachOptions loop;   ///< schedule, start order, progress
+  ForEachOptions loop;   ///< schedule, start order, progress, threads per task, stop flag
   bool trace = false;    ///< record a TaskSlice per task
   std::chrono::steady_clock::time_point epoch;  ///< time zero of the slices
+  int retries = 0;       ///< extra attempts of a failed task, on the same random stream
+  /// This rank raises `stop` when its failures exceed this; 0: never.
+  std::uint64_t max_failures = 0;
+  std::atomic<bool>* stop = nullptr;  ///< the flag loop.stop points to
 };
 
 /// Runs the tasks this rank is given. Collective for dynamic schedules. A
-/// kernel error becomes a TaskError naming the task and its parameters.
+/// kernel that throws or returns a non-finite value fails that task only:
+/// it is retried up to options.retries times (a retry is the same
+/// computation: same random stream), then recorded in results.failures.
 WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space, const TaskRunOptions& options,
                     RankResults& results);
 

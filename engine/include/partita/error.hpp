@@ -3,7 +3,6 @@
 // (or the host code) decides what the process does next.
 #pragma once
 
-#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -19,17 +18,6 @@ class Error : public std::runtime_error {
 class MpiError : public Error {
  public:
   using Error::Error;
-};
-
-/// A task's kernel threw; carries the task id so the message can name it.
-class TaskError : public Error {
- public:
-  TaskError(std::uint64_t task_id, const std::string& what)
-      : Error("task " + std::to_string(task_id) + ": " + what), task_id_(task_id) {}
-  std::uint64_t task_id() const noexcept { return task_id_; }
-
- private:
-  std::uint64_t task_id_;
 };
 
 }  // namespace partita

@@ -27,15 +27,16 @@ std::vector<T> gather_owned(const Context& ctx, std::span<const T> mine, std::ui
 }
 
 /// Each rank passes the ids it ran (in any order) and their `per_id`
-/// values (values[k * per_id ...] belong to ids[k]); every id of [0, n) must
-/// come from exactly one rank, as after for_each under any schedule.
-/// Collective on ctx.comm(). Returns all n x per_id values in id order on
-/// `root`, and an empty vector elsewhere.
+/// values (values[k * per_id ...] belong to ids[k]); an id of [0, n) comes
+/// from one rank at most, as after for_each under any schedule. Collective
+/// on ctx.comm(). Returns all n x per_id values in id order on `root`, with
+/// `missing` for ids no rank sent (a loop that stopped early), and an empty
+/// vector elsewhere.
 template <class T>
 std::vector<T> gather_by_id(const Context& ctx, std::span<const std::uint64_t> ids, std::span<const T> values,
-                            std::uint64_t n, std::size_t per_id, int root = 0) {
+                            std::uint64_t n, std::size_t per_id, int root = 0, T missing = T{}) {
   static_assert(std::is_trivially_copyable_v<T>);
-  std::vector<T> all(ctx.rank() == root ? n * per_id : 0);
+  std::vector<T> all(ctx.rank() == root ? n * per_id : 0, missing);
   detail::gather_by_id_bytes(ctx, ids, values.data(), per_id * sizeof(T), all.data(), n, root);
   return all;
 }

@@ -25,8 +25,8 @@ void gather_owned_bytes(const Context& ctx, const void* mine, void* all, std::ui
                         Partition partition, int root);
 
 /// Gathers (id, element) pairs from every rank into `all` (n elements, id
-/// order) on `root`; each id in [0, n) must come from exactly one rank.
-/// Collective.
+/// order) on `root`; each id in [0, n) comes from one rank at most, and the
+/// elements of ids nobody sent are left as they were. Collective.
 void gather_by_id_bytes(const Context& ctx, std::span<const std::uint64_t> ids, const void* values,
                         std::size_t elem_size, void* all, std::uint64_t n, int root);
 
