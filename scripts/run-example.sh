@@ -20,4 +20,4 @@ fi
 
 set -x
 mpirun -np 2 "${placement[@]}" -x OMP_NUM_THREADS="$threads" \
-  "$partita" run examples/pi/pi.toml --out pi.out
+  "$partita" run examples/pi/pi.toml --out pi.out --restart

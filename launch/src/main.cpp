@@ -9,7 +9,9 @@
 #include <string>
 
 #include "exit_codes.hpp"
+#include "deadline.hpp"
 #include "kernels_command.hpp"
+#include "status_command.hpp"
 #include "partita/version.hpp"
 #include "run_command.hpp"
 
@@ -24,6 +26,19 @@ bool is_first_rank() {
     if (const char* value = std::getenv(name)) return std::atoi(value) == 0;
   }
   return true;
+}
+
+// The command as typed, without --resume/--restart, for "resume with:".
+std::string resume_command(int argc, char** argv) {
+  std::string command;
+  const char* launcher = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (launcher != nullptr && std::string(launcher) != "1") command = std::string("mpirun -np ") + launcher + " ";
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--resume" || arg == "--restart") continue;
+    command += (i == 0 ? "" : " ") + arg;
+  }
+  return command;
 }
 
 // Bad input is reported in one line, whatever CLI11 wrote.
@@ -89,6 +104,29 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--progress-interval", run.progress_interval, "seconds between progress reports")
       ->check(CLI::Range(0.01, 86400.0));
 
+  run_cmd->add_flag("--resume", run.resume, "finish the run whose journal is in the output directory, with any "
+                                            "number of ranks: only tasks not yet journaled run");
+  run_cmd->add_flag("--restart", run.restart, "discard the output directory's journal and results, start again");
+  run_cmd->add_flag("--retry-failed", run.retry_failed, "with --resume: run the journaled failures again too");
+  run_cmd->add_option("--grace", run.grace_seconds,
+                      "seconds running tasks may take after SIGTERM/SIGINT/SIGUSR1 (default 30)")
+      ->check(CLI::Range(0.0, 86400.0));
+  std::string deadline;
+  run_cmd->add_option("--deadline", deadline,
+                      "start no task that, at the measured pace, would end after this: seconds from the start "
+                      "(3600), a duration (1h30m, 90m, 45s) or a clock time today (HH:MM)");
+  run_cmd->add_option("--journal-flush-records", run.journal_flush_records,
+                      "flush the journal after this many results (default 1024)")
+      ->check(CLI::Range(1, 100000000));
+  run_cmd->add_option("--journal-flush-seconds", run.journal_flush_seconds,
+                      "...or after this many seconds (default 2)")
+      ->check(CLI::Range(0.0, 3600.0));
+
+  std::string status_dir;
+  auto* status_cmd = app.add_subcommand("status", "Done, failed and remaining tasks of an output directory's "
+                                                  "journal (no MPI)");
+  status_cmd->add_option("dir", status_dir, "the job's output directory")->required();
+
   auto* kernels_cmd = app.add_subcommand("kernels", "List kernels with their parameters and outputs");
 
   try {
@@ -100,6 +138,23 @@ int main(int argc, char** argv) {
   }
 
   if (kernels_cmd->parsed()) return partita::launch::kernels_command();
+  if (status_cmd->parsed()) return partita::launch::status_command(status_dir);
+  if (run.resume && run.restart) {
+    if (is_first_rank()) fmt::print(stderr, "partita: error: --resume and --restart exclude each other (see 'partita --help')\n");
+    return exit_bad_input;
+  }
+  if (!deadline.empty()) {
+    const auto seconds = partita::launch::parse_deadline(deadline);
+    if (!seconds) {
+      if (is_first_rank()) {
+        fmt::print(stderr, "partita: error: --deadline {}: must be seconds (3600), a duration (1h30m, 90m, 45s) or a "
+                           "clock time today (HH:MM) (see 'partita --help')\n", deadline);
+      }
+      return exit_bad_input;
+    }
+    run.deadline_seconds = *seconds;
+  }
+  run.command_line = resume_command(argc, argv);
   if (!schedule.empty()) run.schedule = partita::Schedule::parse(schedule);
   run.progress = progress_modes.at(progress);
   if (!per_task.empty()) run.threads_per_task = per_task == "auto" ? 0 : std::stoi(per_task);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
@@ -13,14 +14,17 @@
 
 #include "exit_codes.hpp"
 #include "failure_log.hpp"
+#include "job_journal.hpp"
 #include "job_spec.hpp"
 #include "partita/error.hpp"
 #include "partita/for_each.hpp"
 #include "partita/gather.hpp"
+#include "partita/journal.hpp"
 #include "partita/runtime.hpp"
 #include "partita/version.hpp"
 #include "placement_warnings.hpp"
 #include "rank_messages.hpp"
+#include "signal_stop.hpp"
 #include "result_files.hpp"
 #include "run_report.hpp"
 #include "run_summary.hpp"
@@ -38,22 +42,49 @@ namespace {
 void print_error(const std::string& message) { fmt::print(stderr, "partita: error: {}\n", message); }
 
 // Creates the output directory and proves it writable before any work runs,
-// so a typo in a path costs seconds, not a finished sweep. Rank 0 only.
-std::string prepare_output_dir(const fs::path& dir) {
+// so a typo in a path costs seconds, not a finished sweep; then checks the
+// journal of an earlier run against the flags. Rank 0 only.
+std::string prepare_output_dir(const fs::path& dir, const RunOptions& options) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
-    return fmt::format("output directory '{}': exists but is not a directory", dir.string());
+    return fmt::format("output directory '{}': exists but is not a directory (set [output] dir or pass --out DIR)",
+                       dir.string());
   }
   fs::create_directories(dir, ec);
-  if (ec) return fmt::format("output directory '{}': cannot create it: {}", dir.string(), ec.message());
+  if (ec) {
+    return fmt::format("output directory '{}': cannot create it: {} (set [output] dir or pass --out DIR)",
+                       dir.string(), ec.message());
+  }
   const fs::path probe = dir / ".partita-write-probe";
   std::FILE* file = std::fopen(probe.c_str(), "wb");
   if (file == nullptr) {
-    return fmt::format("output directory '{}': not writable: {}", dir.string(), std::strerror(errno));
+    return fmt::format("output directory '{}': not writable: {} (set [output] dir or pass --out DIR)", dir.string(),
+                       std::strerror(errno));
   }
   std::fclose(file);
   fs::remove(probe, ec);
+
+  const bool has_journal = !journal_files(journal_dir(dir)).empty();
+  if (options.restart) {
+    fs::remove_all(journal_dir(dir), ec);
+    for (const char* name : {"results.csv", "results.jsonl", "summary.csv", "failures.csv", "report.json"}) {
+      fs::remove(dir / name, ec);
+    }
+  } else if (has_journal && !options.resume) {
+    return fmt::format("output directory '{}' holds the journal of an earlier run: pass --resume to finish that "
+                       "run, or --restart to discard it and start again",
+                       dir.string());
+  }
+  fs::create_directories(journal_dir(dir), ec);
+  if (ec) return fmt::format("journal directory '{}': cannot create it: {}", journal_dir(dir).string(), ec.message());
   return {};
+}
+
+// max_failures as a count: a fraction is of all tasks; 0 means no limit.
+std::uint64_t failure_limit(double max_failures, std::uint64_t tasks) {
+  if (max_failures <= 0.0) return 0;
+  if (max_failures >= 1.0) return static_cast<std::uint64_t>(max_failures);
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(max_failures * static_cast<double>(tasks))));
 }
 
 // Threads inside each task. "auto" (0): one while there are at least as many
@@ -66,19 +97,41 @@ int threads_per_task(const Context& ctx, int requested, std::uint64_t tasks) {
   return std::max(1, ctx.threads() / static_cast<int>(per_rank));
 }
 
-// max_failures as a count: a fraction is of all tasks; 0 means no limit.
-std::uint64_t failure_limit(double max_failures, std::uint64_t tasks) {
-  if (max_failures <= 0.0) return 0;
-  if (max_failures >= 1.0) return static_cast<std::uint64_t>(max_failures);
-  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(max_failures * static_cast<double>(tasks))));
+// What earlier runs left, on every rank: which tasks still need running.
+// Rank 0 reads the journal; the others receive the verdict.
+struct Carryover {
+  JournalState state;              ///< complete on rank 0 only
+  std::vector<std::uint64_t> todo; ///< tasks to run now, ascending
+  std::string problem;             ///< a journal that belongs to another job
+};
+
+Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& space, const RunOptions& options) {
+  Carryover carry;
+  const std::size_t outputs = job.kernel->outputs.size();
+  std::vector<std::uint8_t> skip(space.tasks(), 0);
+  if (ctx.rank() == 0 && options.resume) {
+    try {
+      carry.state = load_journal(journal_dir(job.output_dir), job_identity(job, space), space.tasks(), outputs);
+      skip = carry.state.done;
+      if (!options.retry_failed) {
+        for (const auto& f : carry.state.failures) skip[f.task] = 1;
+      }
+    } catch (const Error& e) {
+      carry.problem = e.what();
+    }
+  }
+  carry.problem = broadcast_text(ctx, carry.problem);
+  if (!carry.problem.empty()) return carry;
+  MPI_Bcast(skip.data(), static_cast<int>(skip.size()), MPI_BYTE, 0, ctx.comm());
+  MPI_Bcast(&carry.state.next_run, 1, MPI_UINT32_T, 0, ctx.comm());
+  for (std::uint64_t task = 0; task < space.tasks(); ++task) {
+    if (skip[task] == 0) carry.todo.push_back(task);
+  }
+  return carry;
 }
 
-// Collective: exit_task_failed on every rank if any rank had a failure.
-int failures_exit_code(const Context& ctx, const RankResults& results) {
-  bool any = false;
-  for (const auto& worker : results.failures) any = any || !worker.empty();
-  return detail::any_rank(ctx, any) ? exit_task_failed : exit_success;
-}
+// Collective: true on every rank if `flag` is raised on any.
+bool anywhere(const Context& ctx, bool flag) { return detail::any_rank(ctx, flag); }
 
 int run_job(const Runtime& runtime, const RunOptions& options) {
   const Context& ctx = runtime.context();
@@ -97,71 +150,154 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   if (!options.out_dir.empty()) job.output_dir = options.out_dir;
   const TaskSpace space(job);
 
-  const std::string dir_problem = broadcast_text(ctx, root ? prepare_output_dir(job.output_dir) : std::string());
+  const std::string dir_problem =
+      broadcast_text(ctx, root ? prepare_output_dir(job.output_dir, options) : std::string());
   if (!dir_problem.empty()) {
-    if (root) print_error(dir_problem + " (set [output] dir in the job or pass --out DIR)");
+    if (root) print_error(dir_problem);
+    return exit_bad_input;
+  }
+  Carryover carry = carry_over(ctx, job, space, options);
+  if (!carry.problem.empty()) {
+    if (root) print_error(carry.problem);
     return exit_bad_input;
   }
   if (options.warnings) warn_about_placement(ctx);
 
   const Schedule schedule = options.schedule.value_or(job.schedule);
   // auto starts the most expensive tasks first when the kernel can say which.
-  const std::vector<std::uint64_t> order =
-      schedule.kind == Schedule::Kind::automatic ? most_expensive_first(job, space) : std::vector<std::uint64_t>{};
+  const std::vector<std::uint64_t> order = schedule.kind == Schedule::Kind::automatic
+                                               ? most_expensive_first(job, space, carry.todo)
+                                               : std::vector<std::uint64_t>{};
   const int per_task = threads_per_task(ctx, options.threads_per_task.value_or(job.threads_per_task), space.tasks());
   ProgressPrinter progress(options.progress, options.progress_interval, root, options.quiet);
-  progress.start(job.name, space.tasks(), ctx.size(), ctx.threads());
+  progress.start(job.name, carry.todo.size(), ctx.size(), ctx.threads());
+
+  JournalWriter journal(journal_dir(job.output_dir) /
+                            fmt::format("rank-{}.run-{}.journal", ctx.rank(), carry.state.next_run),
+                        {job_identity(job, space), version_string,
+                         static_cast<std::uint32_t>(job.kernel->outputs.size()), static_cast<std::uint32_t>(ctx.rank()),
+                         carry.state.next_run},
+                        {options.journal_flush_records, options.journal_flush_seconds, true});
 
   // A common time zero for the trace: every rank leaves the barrier together.
   if (!options.trace_file.empty()) MPI_Barrier(ctx.comm());
   std::atomic<bool> stop{false};
-  const TaskRunOptions run{{schedule, order, progress.options(), per_task, &stop},
-                           !options.trace_file.empty(),
-                           std::chrono::steady_clock::now(),
-                           job.retries,
-                           failure_limit(job.max_failures, space.tasks()),
-                           &stop};
+  std::atomic<bool> journal_failed{false};
+  TaskRunOptions run{{schedule, order, progress.options(), per_task, &stop},
+                     !options.trace_file.empty(),
+                     std::chrono::steady_clock::now(),
+                     job.retries,
+                     failure_limit(job.max_failures, space.tasks()),
+                     &journal_failed,
+                     &stop,
+                     &journal,
+                     {}};
+  if (options.deadline_seconds) {
+    run.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(*options.deadline_seconds));
+  }
   RankResults results(workers_per_rank(ctx, per_task));
-  const WorkStats stats = run_tasks(ctx, job, space, run, results);
+  WorkStats stats;
+  {
+    // The grace period's end abandons running tasks but keeps what is journaled.
+    const SignalStop signals(stop, options.grace_seconds, exit_interrupted, [&journal] {
+      try {
+        journal.flush();
+      } catch (const Error&) {
+      }
+    });
+    stats = run_tasks(ctx, job, space, carry.todo, run, results);
+  }
+  std::string journal_problem;
+  try {
+    journal.close();
+  } catch (const Error& e) {
+    journal_problem = e.what();
+  }
+  if (journal_failed.load() && journal_problem.empty()) journal_problem = journal.last_error();
 
+  const int signal = SignalStop::received();
+  const bool interrupted = anywhere(ctx, signal != 0 || (run.deadline && stop.load() && !journal_failed.load()));
+  const bool io_failed = anywhere(ctx, !journal_problem.empty());
   const std::size_t outputs = job.kernel->outputs.size();
   const auto [ids, mine] = results.merged();
-  std::uint64_t ran = ids.size();
-  MPI_Allreduce(MPI_IN_PLACE, &ran, 1, MPI_UINT64_T, MPI_SUM, ctx.comm());
-  const auto values = gather_by_id<double>(ctx, ids, mine, space.tasks(), outputs, 0, std::nan(""));
-  const auto failures = gather_failures(ctx, results);
+  auto values = gather_by_id<double>(ctx, ids, mine, space.tasks(), outputs, 0, std::nan(""));
+  auto failures = gather_failures(ctx, results);
   const auto ranks = gather_rank_reports(ctx, stats);
+  const auto io_messages = gather_text(ctx, journal_problem);
   if (run.trace) write_trace(ctx, results.slices, options.trace_file);
-  const bool complete = ran == space.tasks();
-  const int code = !complete ? exit_too_many_failures : failures_exit_code(ctx, results);
-  if (!root) return code;
+  const int failure_code = anywhere(ctx, !failures.empty() || !carry.state.failures.empty()) ? exit_task_failed
+                                                                                              : exit_success;
+  if (!root) {
+    if (io_failed) return exit_io_error;
+    if (interrupted) return exit_interrupted;
+    return failure_code;
+  }
+
+  // Rank 0: this run's results on top of what earlier runs journaled.
+  for (std::uint64_t task = 0; task < space.tasks(); ++task) {
+    if (!std::isnan(values[task * outputs]) || carry.state.done.empty()) continue;
+    if (carry.state.done[task]) {
+      std::copy_n(carry.state.values.begin() + task * outputs, outputs, values.begin() + task * outputs);
+    }
+  }
+  std::vector<TaskFailure> all_failures;
+  std::vector<std::uint8_t> failed(space.tasks(), 0);
+  for (const auto& f : failures) failed[f.task] = 1;
+  for (const auto& f : carry.state.failures) {
+    if (!failed[f.task] && std::isnan(values[f.task * outputs])) all_failures.push_back(f);
+  }
+  for (auto& f : failures) all_failures.push_back(std::move(f));
+  std::sort(all_failures.begin(), all_failures.end(),
+            [](const TaskFailure& a, const TaskFailure& b) { return a.task < b.task; });
+  std::vector<std::uint8_t> accounted(space.tasks(), 0);
+  for (std::uint64_t task = 0; task < space.tasks(); ++task) accounted[task] = !std::isnan(values[task * outputs]);
+  for (const auto& f : all_failures) accounted[f.task] = 1;
+  const auto finished = static_cast<std::uint64_t>(std::count(accounted.begin(), accounted.end(), 1));
 
   const RunReport report{fingerprint(space.identity(job) + ";version=" + version_string),
                          schedule.name(),
                          !order.empty(),
                          per_task,
                          stats.spread,
-                         ran,
-                         failures.size(),
+                         finished,
+                         all_failures.size(),
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                          ranks};
   const fs::path dir = job.output_dir;
-  write_failures(dir, space, failures);
+  write_failures(dir, space, all_failures);
   const auto report_file = write_report(dir, job, space, report);
+  const bool complete = finished == space.tasks();
+  if (io_failed) {
+    for (std::size_t r = 0; r < io_messages.size(); ++r) {
+      if (!io_messages[r].empty()) print_error(fmt::format("rank {}: {}", r, io_messages[r]));
+    }
+    print_error(fmt::format("{} of {} tasks are safe in the journal; free space, then: {} --resume", finished,
+                            space.tasks(), options.command_line));
+    return exit_io_error;
+  }
   if (!complete) {
+    if (interrupted) {
+      fmt::print(stderr, "partita: {}: stopped with {} of {} tasks done; they are journaled. Resume with:\n  {} --resume\n",
+                 signal != 0 ? SignalStop::name(signal) : "deadline reached", finished, space.tasks(),
+                 options.command_line);
+      return exit_interrupted;
+    }
     print_error(fmt::format("stopped after {} failed tasks (max_failures = {}): {} of {} tasks ran; see {}",
-                            failures.size(), job.max_failures, ran, space.tasks(), (dir / "failures.csv").string()));
-    return code;
+                            all_failures.size(), job.max_failures, finished, space.tasks(),
+                            (dir / "failures.csv").string()));
+    return exit_too_many_failures;
   }
   const RunSummary summary{write_results(dir, job, space, values), write_summary(dir, job, space, values),
                            report_file};
   progress.finish(space.tasks(), report.wall_seconds, summary.results.string());
   if (!options.quiet && !progress.json()) print_summary(job, space, values, report, summary);
-  if (!failures.empty()) {
-    print_error(fmt::format("{} of {} tasks failed (first: task {}: {}); see {}", failures.size(), space.tasks(),
-                            failures.front().task, failures.front().message, (dir / "failures.csv").string()));
+  if (!all_failures.empty()) {
+    print_error(fmt::format("{} of {} tasks failed (first: task {}: {}); see {}", all_failures.size(),
+                            space.tasks(), all_failures.front().task, all_failures.front().message,
+                            (dir / "failures.csv").string()));
   }
-  return code;
+  return all_failures.empty() ? exit_success : exit_task_failed;
 }
 
 }  // namespace

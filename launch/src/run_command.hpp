@@ -1,9 +1,9 @@
 // `partita run`: one job from its TOML file to its output directory.
 #pragma once
 
-#include <string>
-
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include "partita/schedule.hpp"
 #include "progress_printer.hpp"
@@ -21,6 +21,14 @@ struct RunOptions {
   std::string trace_file;  ///< --trace: Chrome trace-event JSON, when not empty
   ProgressMode progress = ProgressMode::automatic;
   double progress_interval = 0.0;  ///< seconds; 0: 1 s on a terminal, 10 s in a log
+  bool resume = false;        ///< finish the job the output directory's journal began
+  bool restart = false;       ///< discard the output directory's journal and results first
+  bool retry_failed = false;  ///< with resume: run the journaled failures again too
+  double grace_seconds = 30;  ///< after a stop signal, how long running tasks may take
+  std::optional<double> deadline_seconds;  ///< from the start: start no task that would end later
+  std::uint64_t journal_flush_records = 1024;
+  double journal_flush_seconds = 2.0;
+  std::string command_line;   ///< as typed, for the resume hint
 };
 
 /// Starts (or adopts) MPI, runs the job on every rank and writes the files

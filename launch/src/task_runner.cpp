@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "partita/error.hpp"
 #include "partita/rng.hpp"
 #include "partita/worker.hpp"
 
@@ -42,16 +43,57 @@ std::string attempt(const JobSpec& job, const ParamSet& params, std::uint64_t ta
 
 }  // namespace
 
-WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space, const TaskRunOptions& options,
-                    RankResults& results) {
+// Journals a finished task. A journal that cannot be written (a full disk)
+// stops this rank: what is flushed is safe, and the task reruns on resume.
+void journal_task(const TaskRunOptions& options, std::uint64_t task, std::uint32_t attempts,
+                  std::span<const double> out, const std::string& problem) {
+  if (options.journal == nullptr) return;
+  try {
+    if (problem.empty()) {
+      options.journal->append_result(task, attempts, out);
+    } else {
+      options.journal->append_failure(task, attempts, problem);
+    }
+  } catch (const Error&) {
+    if (options.journal_failed) options.journal_failed->store(true);
+    if (options.stop) options.stop->store(true);
+  }
+}
+
+// Mean seconds per task on this rank so far, for the deadline.
+class Pace {
+ public:
+  void add(double seconds) {
+    busy_ns_.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+    tasks_.fetch_add(1, std::memory_order_relaxed);
+  }
+  double mean_seconds() const {
+    const auto tasks = tasks_.load(std::memory_order_relaxed);
+    return tasks == 0 ? 0.0 : static_cast<double>(busy_ns_.load(std::memory_order_relaxed)) * 1e-9 / tasks;
+  }
+
+ private:
+  std::atomic<std::uint64_t> busy_ns_{0};
+  std::atomic<std::uint64_t> tasks_{0};
+};
+
+WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space,
+                    std::span<const std::uint64_t> todo, const TaskRunOptions& options, RankResults& results) {
   const std::size_t outputs = job.kernel->outputs.size();
   const auto seconds = [&options] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - options.epoch).count();
   };
   std::atomic<std::uint64_t> failed{0};
+  Pace pace;
   return for_each(
-      ctx, space.tasks(),
-      [&](std::uint64_t task) {
+      ctx, todo.size(),
+      [&](std::uint64_t position) {
+        const std::uint64_t task = todo[position];
+        const auto began = std::chrono::steady_clock::now();
+        if (options.deadline && began + std::chrono::duration<double>(pace.mean_seconds()) > *options.deadline) {
+          options.stop->store(true);  // this task would not finish in time: leave it for the next run
+          return;
+        }
         const int worker = current_worker();
         const double start = options.trace ? seconds() : 0.0;
         std::vector<double>& values = results.values[worker];
@@ -73,18 +115,21 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
         }
         results.ids[worker].push_back(task);
         if (options.trace) results.slices[worker].push_back({task, start, seconds()});
+        pace.add(std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+        journal_task(options, task, attempts, out, problem);
       },
       options.loop);
 }
 
-std::vector<std::uint64_t> most_expensive_first(const JobSpec& job, const TaskSpace& space) {
+std::vector<std::uint64_t> most_expensive_first(const JobSpec& job, const TaskSpace& space,
+                                                std::span<const std::uint64_t> todo) {
   if (!job.kernel->cost_hint) return {};
-  std::vector<double> cost(space.tasks());
-  for (std::uint64_t task = 0; task < space.tasks(); ++task) {
-    Rng rng(job.seed, task);
-    cost[task] = job.kernel->cost_hint(space.params(space.point_of(task)), rng);
+  std::vector<double> cost(todo.size());
+  for (std::uint64_t pos = 0; pos < todo.size(); ++pos) {
+    Rng rng(job.seed, todo[pos]);
+    cost[pos] = job.kernel->cost_hint(space.params(space.point_of(todo[pos])), rng);
   }
-  std::vector<std::uint64_t> order(space.tasks());
+  std::vector<std::uint64_t> order(todo.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&cost](std::uint64_t a, std::uint64_t b) { return cost[a] > cost[b]; });
   return order;

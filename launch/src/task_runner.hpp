@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -13,6 +14,7 @@
 #include "job_spec.hpp"
 #include "partita/context.hpp"
 #include "partita/for_each.hpp"
+#include "partita/journal.hpp"
 #include "task_space.hpp"
 
 namespace partita::launch {
@@ -51,18 +53,27 @@ struct TaskRunOptions {
   int retries = 0;       ///< extra attempts of a failed task, on the same random stream
   /// This rank raises `stop` when its failures exceed this; 0: never.
   std::uint64_t max_failures = 0;
+  std::atomic<bool>* journal_failed = nullptr;  ///< raised (with stop) when the journal cannot be written
   std::atomic<bool>* stop = nullptr;  ///< the flag loop.stop points to
+  JournalWriter* journal = nullptr;   ///< each finished task is appended here
+  /// Start no task that, at the mean pace of this run's tasks so far, would
+  /// end after this time (then raise stop). Unset: no deadline.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
-/// Runs the tasks this rank is given. Collective for dynamic schedules. A
+/// Runs the tasks of `todo` (task ids) this rank is given; loop.order, if
+/// set, holds positions in `todo`. Collective for dynamic schedules. A
 /// kernel that throws or returns a non-finite value fails that task only:
 /// it is retried up to options.retries times (a retry is the same
 /// computation: same random stream), then recorded in results.failures.
-WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space, const TaskRunOptions& options,
-                    RankResults& results);
+WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space,
+                    std::span<const std::uint64_t> todo, const TaskRunOptions& options, RankResults& results);
 
-/// Task ids by descending cost hint (ties by id), for a kernel that has one;
-/// empty otherwise. Every rank computes the same order.
-std::vector<std::uint64_t> most_expensive_first(const JobSpec& job, const TaskSpace& space);
+/// The positions of `todo` by descending cost hint of their tasks (ties by
+/// position), for a kernel that has one; empty otherwise. Every rank
+/// computes the same order.
+std::vector<std::uint64_t> most_expensive_first(const JobSpec& job, const TaskSpace& space,
+                                                std::span<const std::uint64_t> todo);
+
 
 }  // namespace partita::launch

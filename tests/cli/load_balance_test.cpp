@@ -129,7 +129,8 @@ TEST_F(LoadBalance, BadThreadsPerTaskIsBadInput) {
 
 // Placement warnings name the numbers and the fix, and can be turned off.
 TEST_F(LoadBalance, OversubscriptionIsWarnedAboutUnlessSilenced) {
-  const std::string args = "run " + quote(job().string()) + " --out " + quote(out().string()) + " --quiet --threads 2";
+  const std::string args =
+      "run " + quote(job().string()) + " --out " + quote(out().string()) + " --quiet --threads 2 --restart";
   const auto warned = run_shell("env -u PARTITA_NO_WARNINGS " + mpiexec_partita(3, args));
   EXPECT_EQ(warned.exit_code, 0) << describe(warned);
   EXPECT_NE(warned.err.find("partita: warning: the node of rank 0 runs 3 ranks x threads ="), std::string::npos)

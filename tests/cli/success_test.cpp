@@ -156,10 +156,12 @@ TEST_F(Success, OutputDirFromJobIsRelativeToWorkingDirectory) {
   EXPECT_TRUE(fs::is_regular_file(dir_ / "custom" / "results.csv"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "custom" / "summary.csv"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "custom" / "report.json"));
-  // Atomic writes leave no temporary files or write probes behind.
+  // Atomic writes leave no temporary files or write probes behind: the three
+  // files and the journal directory, nothing else.
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_ / "custom")) ++entries;
-  EXPECT_EQ(entries, 3u);
+  EXPECT_EQ(entries, 4u);
+  EXPECT_TRUE(fs::is_directory(dir_ / "custom" / "journal"));
 }
 
 TEST_F(Success, DefaultOutputDirIsNamedAfterTheJob) {
@@ -181,10 +183,16 @@ TEST_F(Success, WithoutQuietPrintsSummaryAndFiles) {
   EXPECT_NE(result.out.find((out() / "summary.csv").string()), std::string::npos) << result.out;
 }
 
-TEST_F(Success, RerunReplacesOutputs) {
+// A directory that holds a run's journal is not silently overwritten.
+TEST_F(Success, RerunNeedsResumeOrRestart) {
   ASSERT_EQ(run_job("kernel = \"pi\"\nrepeat = 5\n[params]\nsamples = 100\n").exit_code, 0);
-  const auto result = run_job("kernel = \"pi\"\nrepeat = 2\n[params]\nsamples = 100\n");
-  expect_success(result);
+  const auto refused = run_job("kernel = \"pi\"\nrepeat = 2\n[params]\nsamples = 100\n");
+  expect_bad_input(refused, "", {"output directory", "journal", "--resume", "--restart"});
+  EXPECT_EQ(read_csv(out() / "results.csv").rows.size(), 5u) << "the refused run touched nothing";
+  const auto job = dir_.write("job.toml", "kernel = \"pi\"\nrepeat = 2\n[params]\nsamples = 100\n");
+  const auto restarted =
+      run_shell(partita("run " + quote(job.string()) + " --out " + quote(out().string()) + " --quiet --restart"));
+  expect_success(restarted);
   EXPECT_EQ(read_csv(out() / "results.csv").rows.size(), 2u);
 }
 

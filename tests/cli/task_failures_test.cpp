@@ -20,7 +20,8 @@ class TaskFailures : public ::testing::Test {
  protected:
   CommandResult run(const std::string& toml, const std::string& args = "") {
     const auto job = dir_.write("job.toml", toml);
-    return run_shell(partita("run " + quote(job.string()) + " --out " + quote(out().string()) + " --quiet " + args));
+    return run_shell(
+        partita("run " + quote(job.string()) + " --out " + quote(out().string()) + " --quiet --restart " + args));
   }
   fs::path out() const { return dir_ / "out"; }
   TestDir dir_;

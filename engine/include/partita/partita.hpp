@@ -5,6 +5,7 @@
 #include "partita/error.hpp"
 #include "partita/for_each.hpp"
 #include "partita/gather.hpp"
+#include "partita/journal.hpp"
 #include "partita/map_reduce.hpp"
 #include "partita/partition.hpp"
 #include "partita/rng.hpp"

@@ -1,0 +1,29 @@
+#include "deadline.hpp"
+
+#include <ctime>
+#include <regex>
+
+namespace partita::launch {
+
+std::optional<double> parse_deadline(const std::string& text) {
+  std::smatch m;
+  if (std::regex_match(text, m, std::regex(R"(\d+(\.\d+)?)"))) return std::stod(text);
+  if (std::regex_match(text, m, std::regex(R"((?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)")) && !text.empty()) {
+    const auto part = [&m](int i) { return m[i].matched ? std::stod(m[i].str()) : 0.0; };
+    return part(1) * 3600 + part(2) * 60 + part(3);
+  }
+  if (std::regex_match(text, m, std::regex(R"((\d{1,2}):(\d{2})(?::(\d{2}))?)"))) {
+    const std::time_t now = std::time(nullptr);
+    std::tm when = *std::localtime(&now);
+    when.tm_hour = std::stoi(m[1].str());
+    when.tm_min = std::stoi(m[2].str());
+    when.tm_sec = m[3].matched ? std::stoi(m[3].str()) : 0;
+    if (when.tm_hour > 23 || when.tm_min > 59 || when.tm_sec > 59) return std::nullopt;
+    const double seconds = std::difftime(std::mktime(&when), now);
+    if (seconds <= 0) return std::nullopt;
+    return seconds;
+  }
+  return std::nullopt;
+}
+
+}  // namespace partita::launch

@@ -1,0 +1,43 @@
+// Walltime and Ctrl-C: SIGTERM, SIGINT and SIGUSR1 (Slurm's
+// --signal=B:USR1@120) ask the run to stop starting tasks; running ones
+// may finish within a grace period; a second signal, or the end of the
+// grace period, ends the process at once. Journaled results survive both.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace partita::launch {
+
+class SignalStop {
+ public:
+  /// Installs the handlers; they raise `stop`. `on_abandon` runs (on a
+  /// watchdog thread) when the grace period ends before the loop does, just
+  /// before the process exits with `exit_code`: flush what can be flushed.
+  SignalStop(std::atomic<bool>& stop, double grace_seconds, int exit_code, std::function<void()> on_abandon);
+  /// Restores the previous handlers and stops the watchdog.
+  ~SignalStop();
+  SignalStop(const SignalStop&) = delete;
+  SignalStop& operator=(const SignalStop&) = delete;
+
+  /// The first signal received (0: none).
+  static int received() noexcept;
+  /// "SIGTERM" for messages.
+  static const char* name(int signal) noexcept;
+
+ private:
+  void watch();
+
+  double grace_seconds_;
+  int exit_code_;
+  std::function<void()> on_abandon_;
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  bool done_ = false;
+  std::thread watchdog_;
+};
+
+}  // namespace partita::launch
