@@ -1,0 +1,128 @@
+// Nothing lost: a job stopped by a signal, a deadline or a full disk keeps
+// every journaled task, says how to resume, and a resume with any number of
+// ranks ends in the same bytes as a run that was never stopped.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "cli_checks.hpp"
+#include "cli_runner.hpp"
+#include "test_dir.hpp"
+
+namespace partita::cli_test {
+namespace {
+
+// 240 tasks of ~4 ms: about a second of work on two workers.
+const char* const slow_job =
+    "kernel = \"synthetic\"\nseed = 5\nrepeat = 240\n[params]\ndistribution = \"exponential\"\nmean_us = 4000\n";
+
+class Resume : public ::testing::Test {
+ protected:
+  fs::path job(const std::string& text = slow_job) { return dir_.write("job.toml", text); }
+  std::string args(const std::string& out_name, const std::string& extra = "") {
+    return "run " + quote(job_.string()) + " --out " + quote((dir_ / out_name).string()) + " --quiet " + extra;
+  }
+  // Starts `command` in the background and sends `signal` after `delay`.
+  CommandResult interrupt(const std::string& command, const std::string& signal, const std::string& delay) {
+    return run_shell(command + " & pid=$!; sleep " + delay + "; kill -" + signal + " $pid; wait $pid");
+  }
+  // The bytes an uninterrupted run gives.
+  std::string reference() {
+    const auto result = run_shell(partita(args("reference", "--threads 2")));
+    EXPECT_EQ(result.exit_code, 0) << describe(result);
+    return read_file(dir_ / "reference" / "results.csv") + read_file(dir_ / "reference" / "summary.csv");
+  }
+  std::string finished(const std::string& out_name) {
+    return read_file(dir_ / out_name / "results.csv") + read_file(dir_ / out_name / "summary.csv");
+  }
+
+  TestDir dir_;
+  fs::path job_ = job();
+};
+
+TEST_F(Resume, SignalDrainsThenResumeOnOtherRankCountsGivesSameBytes) {
+  const auto stopped = interrupt(mpiexec_partita(3, args("out", "--threads 1")), "USR1", "0.6");
+  ASSERT_EQ(stopped.exit_code, 75) << describe(stopped);
+  EXPECT_NE(stopped.err.find("SIGUSR1: stopped with"), std::string::npos) << describe(stopped);
+  EXPECT_NE(stopped.err.find("--resume"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "results.csv"));
+  const std::string report = read_file(dir_ / "out" / "report.json");
+  EXPECT_NE(report.find("\"complete\": false"), std::string::npos) << report;
+
+  const auto status = run_shell(partita("status " + quote((dir_ / "out").string())));
+  EXPECT_EQ(status.exit_code, 0) << describe(status);
+  EXPECT_NE(status.out.find("240 tasks"), std::string::npos) << status.out;
+
+  const auto resumed = run_shell(partita(args("out", "--resume --threads 2")));
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(finished("out"), reference());
+}
+
+TEST_F(Resume, SigtermOnASingletonAlsoDrains) {
+  const auto stopped = interrupt(partita(args("out", "--threads 2")), "TERM", "0.5");
+  ASSERT_EQ(stopped.exit_code, 75) << describe(stopped);
+  const auto resumed = run_shell(mpiexec_partita(2, args("out", "--resume --threads 1")));
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(finished("out"), reference());
+}
+
+TEST_F(Resume, TornJournalTailIsDroppedAndItsTaskReruns) {
+  const auto stopped = interrupt(partita(args("out", "--threads 1 --journal-flush-records 1")), "INT", "0.5");
+  ASSERT_EQ(stopped.exit_code, 75) << describe(stopped);
+  // Cut the journal inside its last record, as a crash mid-write would.
+  const auto journal = dir_ / "out" / "journal" / "rank-0.run-0.journal";
+  ASSERT_TRUE(fs::exists(journal));
+  fs::resize_file(journal, fs::file_size(journal) - 7);
+  const auto status = run_shell(partita("status " + quote((dir_ / "out").string())));
+  EXPECT_NE(status.out.find("torn record, dropped"), std::string::npos) << status.out;
+  const auto resumed = run_shell(partita(args("out", "--resume --threads 2")));
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(finished("out"), reference());
+}
+
+TEST_F(Resume, DeadlineStopsStartingTasksAndResumeFinishes) {
+  const auto stopped = run_shell(partita(args("out", "--threads 1 --deadline 0.3")));
+  ASSERT_EQ(stopped.exit_code, 75) << describe(stopped);
+  EXPECT_NE(stopped.err.find("deadline reached"), std::string::npos) << describe(stopped);
+  const auto resumed = run_shell(partita(args("out", "--resume --threads 2")));
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(finished("out"), reference());
+}
+
+TEST_F(Resume, ChangedJobIsRefusedNamingWhatChanged) {
+  ASSERT_EQ(interrupt(partita(args("out", "--threads 1")), "TERM", "0.3").exit_code, 75);
+  job_ = dir_.write("job.toml", std::string(slow_job).replace(std::string(slow_job).find("seed = 5"), 8, "seed = 6"));
+  const auto refused = run_shell(partita(args("out", "--resume")));
+  expect_bad_input(refused, "", {"seed (journal 5, now 6)", "--restart"});
+}
+
+TEST_F(Resume, RetryFailedRunsOnlyTheFailures) {
+  job_ = dir_.write("job.toml", "kernel = \"synthetic\"\nseed = 2\nrepeat = 40\n[params]\ndistribution = "
+                                "\"constant\"\nmean_us = 10\nfail_fraction = 0.25\n");
+  const auto first = run_shell(partita(args("out")));
+  ASSERT_EQ(first.exit_code, 3) << describe(first);
+  const std::string failures = read_file(dir_ / "out" / "failures.csv");
+  const auto plain = run_shell(partita(args("out", "--resume")));
+  EXPECT_EQ(plain.exit_code, 3) << "nothing left to run; the failures stand\n" << describe(plain);
+  EXPECT_NE(read_file(dir_ / "out" / "report.json").find("\"tasks\": 0,"), std::string::npos);
+  const auto retried = run_shell(partita(args("out", "--resume --retry-failed")));
+  EXPECT_EQ(retried.exit_code, 3) << "the same computation fails again\n" << describe(retried);
+  EXPECT_EQ(read_file(dir_ / "out" / "failures.csv"), failures);
+}
+
+// A full disk (here a 4 MiB file-size limit: the same failed-write path as
+// ENOSPC, and room enough for MPI's own files) stops the run with exit 74
+// and keeps what the journal holds. 150,000 tiny tasks journal ~7 MB.
+TEST_F(Resume, UnwritableJournalStopsWithIoErrorAndLosesNothing) {
+  job_ = dir_.write("job.toml", "kernel = \"pi\"\nseed = 8\nrepeat = 150000\n[params]\nsamples = 1\n");
+  const auto full = run_shell("trap '' XFSZ; ulimit -f 8192; " + partita(args("out", "--threads 1")));
+  ASSERT_EQ(full.exit_code, 74) << describe(full);
+  EXPECT_NE(full.err.find("tasks are safe in the journal"), std::string::npos) << describe(full);
+  const auto resumed = run_shell(partita(args("out", "--resume --threads 2")));
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(finished("out"), reference());
+}
+
+}  // namespace
+}  // namespace partita::cli_test
