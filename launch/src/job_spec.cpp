@@ -340,6 +340,11 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) 
     }
   }
   if (job.output_dir.empty()) job.output_dir = job.name + ".out";
+  // Paths in a spec are relative to the spec's own folder, so a job file
+  // means the same wherever it is run from (--out, typed by the user, stays
+  // relative to the working directory). Used as written, never via a shell.
+  const std::filesystem::path out = job.output_dir;
+  if (out.is_relative()) job.output_dir = (std::filesystem::path(path).parent_path() / out).lexically_normal().string();
 
   std::uint64_t points = 1;
   for (const auto& axis : job.sweep) {

@@ -35,7 +35,7 @@ struct JobSpec {
   int threads_per_task = 1;        ///< `threads_per_task`: T >= 1, or 0 for "auto"
   int retries = 0;                 ///< `retries`: extra attempts of a failed task
   double max_failures = 0.0;       ///< `max_failures`: a count >= 1, a fraction of the tasks < 1, or 0: no limit
-  std::string output_dir;          ///< [output] dir, else "<name>.out"
+  std::string output_dir;          ///< [output] dir, else "<name>.out"; relative to the spec's folder
   OutputFormat format = OutputFormat::csv;
 };
 

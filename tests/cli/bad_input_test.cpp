@@ -143,10 +143,9 @@ TEST_F(BadInput, OutputDirUnderARegularFile) {
 TEST_F(BadInput, OutputDirFromJobUnderARegularFile) {
   dir_.write("blocker", "not a directory\n");
   const auto job = dir_.write("job.toml", "kernel = \"pi\"\n[params]\nsamples = 10\n[output]\ndir = \"blocker/x\"\n");
-  // A relative [output] dir is relative to where partita runs.
-  const auto result = run_shell("cd " + quote(dir_.path().string()) + " && " +
-                                partita("run " + quote(job.string()) + " --quiet"));
-  expect_bad_input(result, "output directory 'blocker/x'", {"cannot create"});
+  // A relative [output] dir is relative to the spec's folder, wherever partita runs.
+  const auto result = run_shell("cd / && " + partita("run " + quote(job.string()) + " --quiet"));
+  expect_bad_input(result, "output directory '" + (dir_ / "blocker" / "x").string() + "'", {"cannot create"});
 }
 
 TEST_F(BadInput, UnknownScheduleOption) {

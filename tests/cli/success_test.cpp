@@ -148,10 +148,13 @@ TEST_F(Success, NoSweepIsOnePointWithRepeats) {
   EXPECT_EQ(summary.at(0, "n"), "4");
 }
 
-TEST_F(Success, OutputDirFromJobIsRelativeToWorkingDirectory) {
+// A spec's paths are relative to its own folder, wherever partita runs.
+TEST_F(Success, OutputDirFromJobIsRelativeToTheJobFile) {
   const auto job = dir_.write("job.toml", "kernel = \"pi\"\n[params]\nsamples = 100\n[output]\ndir = \"custom\"\n");
-  const auto result =
-      run_shell("cd " + quote(dir_.path().string()) + " && " + partita("run job.toml --threads 1 --quiet"));
+  fs::create_directories(dir_ / "elsewhere");
+  const auto result = run_shell("cd " + quote((dir_ / "elsewhere").string()) + " && " +
+                                partita("run ../job.toml --threads 1 --quiet"));
+  EXPECT_FALSE(fs::exists(dir_ / "elsewhere" / "custom"));
   expect_success(result);
   EXPECT_TRUE(fs::is_regular_file(dir_ / "custom" / "results.csv"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "custom" / "summary.csv"));

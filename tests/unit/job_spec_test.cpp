@@ -42,7 +42,7 @@ TEST_F(JobSpecTest, DefaultsFillWhatTheFileLeavesOut) {
   EXPECT_EQ(job.seed, 0u);
   EXPECT_EQ(job.repeat, 1u);
   EXPECT_EQ(job.fixed.integer("samples"), 1000000);
-  EXPECT_EQ(job.output_dir, "job.out");
+  EXPECT_EQ(job.output_dir, (dir_ / "job.out").string());  // beside the spec, wherever partita runs
   EXPECT_EQ(job.format, OutputFormat::csv);
   EXPECT_EQ(TaskSpace(job).tasks(), 1u);
 }
