@@ -102,6 +102,7 @@ JournalState load_journal(const fs::path& dir, const std::string& identity, std:
 JournalSummary summarize_journal(const fs::path& dir) {
   JournalSummary summary;
   std::map<std::uint64_t, bool> seen;  // task -> succeeded
+  std::map<std::uint64_t, int> results;  // task -> result records
   for (const auto& file : journal_files(dir)) {
     ++summary.files;
     summary.runs = std::max(summary.runs, run_of(file) + 1);
@@ -112,10 +113,12 @@ JournalSummary summarize_journal(const fs::path& dir) {
     for (const auto& record : contents.records) {
       bool& ok = seen[record.task];
       ok = ok || record.kind == JournalRecordKind::result;
+      if (record.kind == JournalRecordKind::result) ++results[record.task];
     }
   }
   const auto fields = identity_fields(summary.identity);
   if (const auto it = fields.find("tasks"); it != fields.end()) summary.tasks = std::stoull(it->second);
+  for (const auto& [task, count] : results) summary.duplicated += count > 1 ? 1 : 0;
   for (const auto& [task, ok] : seen) {
     summary.done += ok ? 1 : 0;
     summary.failed += ok ? 0 : 1;

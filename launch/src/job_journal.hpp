@@ -43,6 +43,7 @@ struct JournalSummary {
   std::uint64_t tasks = 0;
   std::uint64_t done = 0;
   std::uint64_t failed = 0;
+  std::uint64_t duplicated = 0;  ///< tasks with more than one result record (should be none)
   std::uint64_t files = 0;
   std::uint64_t torn_files = 0;
   std::uint32_t runs = 0;

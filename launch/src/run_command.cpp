@@ -10,6 +10,7 @@
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "exit_codes.hpp"
@@ -24,6 +25,7 @@
 #include "partita/version.hpp"
 #include "placement_warnings.hpp"
 #include "rank_messages.hpp"
+#include "run_lock.hpp"
 #include "signal_stop.hpp"
 #include "result_files.hpp"
 #include "run_report.hpp"
@@ -42,9 +44,8 @@ namespace {
 void print_error(const std::string& message) { fmt::print(stderr, "partita: error: {}\n", message); }
 
 // Creates the output directory and proves it writable before any work runs,
-// so a typo in a path costs seconds, not a finished sweep; then checks the
-// journal of an earlier run against the flags. Rank 0 only.
-std::string prepare_output_dir(const fs::path& dir, const RunOptions& options) {
+// so a typo in a path costs seconds, not a finished sweep. Rank 0 only.
+std::string prepare_output_dir(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
     return fmt::format("output directory '{}': exists but is not a directory (set [output] dir or pass --out DIR)",
@@ -63,7 +64,13 @@ std::string prepare_output_dir(const fs::path& dir, const RunOptions& options) {
   }
   std::fclose(file);
   fs::remove(probe, ec);
+  return {};
+}
 
+// Under the run lock: --restart discards what an earlier run left; without
+// --resume, an earlier run's journal is never silently replaced.
+std::string settle_journal(const fs::path& dir, const RunOptions& options) {
+  std::error_code ec;
   const bool has_journal = !journal_files(journal_dir(dir)).empty();
   if (options.restart) {
     fs::remove_all(journal_dir(dir), ec);
@@ -150,8 +157,16 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   if (!options.out_dir.empty()) job.output_dir = options.out_dir;
   const TaskSpace space(job);
 
-  const std::string dir_problem =
-      broadcast_text(ctx, root ? prepare_output_dir(job.output_dir, options) : std::string());
+  std::optional<RunLock> lock;
+  std::string dir_problem;
+  if (root) {
+    dir_problem = prepare_output_dir(job.output_dir);
+    if (dir_problem.empty()) {
+      lock.emplace(job.output_dir);
+      dir_problem = lock->held() ? settle_journal(job.output_dir, options) : lock->problem();
+    }
+  }
+  dir_problem = broadcast_text(ctx, dir_problem);
   if (!dir_problem.empty()) {
     if (root) print_error(dir_problem);
     return exit_bad_input;
@@ -303,6 +318,7 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
 }  // namespace
 
 int run_command(const RunOptions& options, int* argc, char*** argv) {
+  SignalStop::arm();  // before MPI starts: a walltime signal may come at any moment
   const Runtime runtime(argc, argv, {MPI_COMM_WORLD, options.threads});
   try {
     return run_job(runtime, options);

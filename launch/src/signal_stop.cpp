@@ -15,7 +15,6 @@ std::atomic<std::atomic<bool>*> stop_flag{nullptr};
 std::atomic<int> hard_exit_code{75};
 
 constexpr int watched[] = {SIGTERM, SIGINT, SIGUSR1};
-struct sigaction previous[3];
 
 extern "C" void on_signal(int signal) {
   int expected = 0;
@@ -31,18 +30,21 @@ extern "C" void on_signal(int signal) {
 
 }  // namespace
 
-SignalStop::SignalStop(std::atomic<bool>& stop, double grace_seconds, int exit_code,
-                       std::function<void()> on_abandon)
-    : grace_seconds_(grace_seconds), exit_code_(exit_code), on_abandon_(std::move(on_abandon)) {
+void SignalStop::arm() {
   static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free);
-  first_signal.store(0);
-  hard_exit_code.store(exit_code);
-  stop_flag.store(&stop);
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
-  for (int i = 0; i < 3; ++i) sigaction(watched[i], &action, &previous[i]);
+  for (int signal : watched) sigaction(signal, &action, nullptr);
+}
+
+SignalStop::SignalStop(std::atomic<bool>& stop, double grace_seconds, int exit_code,
+                       std::function<void()> on_abandon)
+    : grace_seconds_(grace_seconds), exit_code_(exit_code), on_abandon_(std::move(on_abandon)) {
+  hard_exit_code.store(exit_code);
+  stop_flag.store(&stop);
+  if (first_signal.load() != 0) stop.store(true);  // it came during start-up
   watchdog_ = std::thread([this] { watch(); });
 }
 
@@ -53,7 +55,6 @@ SignalStop::~SignalStop() {
   }
   finished_.notify_all();
   watchdog_.join();
-  for (int i = 0; i < 3; ++i) sigaction(watched[i], &previous[i], nullptr);
   stop_flag.store(nullptr);
 }
 

@@ -124,5 +124,32 @@ TEST_F(Resume, UnwritableJournalStopsWithIoErrorAndLosesNothing) {
   EXPECT_EQ(finished("out"), reference());
 }
 
+// One run per output directory: a second one is refused while the first
+// holds the lock, and the first is unharmed.
+TEST_F(Resume, SecondRunOnTheSameDirectoryIsRefused) {
+  const auto both = run_shell(partita(args("out", "--threads 1")) + " & first=$!; sleep 0.4; " +
+                              partita(args("out", "--resume")) + "; second=$?; wait $first; first_rc=$?; " +
+                              "echo second=$second first=$first_rc");
+  EXPECT_NE(both.out.find("second=2 first=0"), std::string::npos) << describe(both);
+  EXPECT_NE(both.err.find("is in use by another partita run (pid "), std::string::npos) << describe(both);
+  EXPECT_EQ(finished("out"), reference());
+}
+
+// A rank killed outright (no isolation) does not leave the others hanging:
+// the job ends within seconds naming the rank, and a resume finishes it.
+TEST_F(Resume, KilledRankEndsTheJobAndResumeFinishes) {
+  const auto killed = run_shell(mpiexec_partita(3, args("out", "--threads 1")) +
+                                " & launcher=$!; sleep 0.8; victim=$(pgrep -P $launcher | sed -n 2p); "
+                                "kill -KILL $victim; start=$(date +%s); wait $launcher; rc=$?; "
+                                "echo rc=$rc took=$(( $(date +%s) - start ))");
+  EXPECT_EQ(killed.out.find("rc=0"), std::string::npos) << describe(killed);
+  const auto took = killed.out.substr(killed.out.find("took=") + 5);
+  EXPECT_LE(std::stoi(took), 10) << describe(killed);
+  EXPECT_NE(killed.err.find("rank"), std::string::npos) << describe(killed);
+  const auto resumed = run_shell(partita(args("out", "--resume --threads 2")));
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(finished("out"), reference());
+}
+
 }  // namespace
 }  // namespace partita::cli_test

@@ -160,10 +160,11 @@ TEST_F(Success, OutputDirFromJobIsRelativeToTheJobFile) {
   EXPECT_TRUE(fs::is_regular_file(dir_ / "custom" / "summary.csv"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "custom" / "report.json"));
   // Atomic writes leave no temporary files or write probes behind: the three
-  // files and the journal directory, nothing else.
+  // files, the journal directory and the run lock, nothing else.
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_ / "custom")) ++entries;
-  EXPECT_EQ(entries, 4u);
+  EXPECT_EQ(entries, 5u);
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "custom" / ".partita.lock"));
   EXPECT_TRUE(fs::is_directory(dir_ / "custom" / "journal"));
 }
 
