@@ -115,6 +115,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--deadline", deadline,
                       "start no task that, at the measured pace, would end after this: seconds from the start "
                       "(3600), a duration (1h30m, 90m, 45s) or a clock time today (HH:MM)");
+  bool no_journal = false;
+  run_cmd->add_flag("--no-journal", no_journal,
+                    "keep no journal: a throwaway run that cannot be resumed (and benchmarks of the journal's cost)");
   run_cmd->add_option("--journal-flush-records", run.journal_flush_records,
                       "flush the journal after this many results (default 1024)")
       ->check(CLI::Range(1, 100000000));
@@ -155,6 +158,7 @@ int main(int argc, char** argv) {
     run.deadline_seconds = *seconds;
   }
   run.command_line = resume_command(argc, argv);
+  run.journal = !no_journal;
   if (!schedule.empty()) run.schedule = partita::Schedule::parse(schedule);
   run.progress = progress_modes.at(progress);
   if (!per_task.empty()) run.threads_per_task = per_task == "auto" ? 0 : std::stoi(per_task);

@@ -187,12 +187,14 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   ProgressPrinter progress(options.progress, options.progress_interval, root, options.quiet);
   progress.start(job.name, carry.todo.size(), ctx.size(), ctx.threads());
 
-  JournalWriter journal(journal_dir(job.output_dir) /
-                            fmt::format("rank-{}.run-{}.journal", ctx.rank(), carry.state.next_run),
-                        {job_identity(job, space), version_string,
-                         static_cast<std::uint32_t>(job.kernel->outputs.size()), static_cast<std::uint32_t>(ctx.rank()),
-                         carry.state.next_run},
-                        {options.journal_flush_records, options.journal_flush_seconds, true});
+  std::optional<JournalWriter> journal;
+  if (options.journal) {
+    journal.emplace(journal_dir(job.output_dir) / fmt::format("rank-{}.run-{}.journal", ctx.rank(), carry.state.next_run),
+                    JournalHeader{job_identity(job, space), version_string,
+                                  static_cast<std::uint32_t>(job.kernel->outputs.size()),
+                                  static_cast<std::uint32_t>(ctx.rank()), carry.state.next_run},
+                    JournalOptions{options.journal_flush_records, options.journal_flush_seconds, true});
+  }
 
   // A common time zero for the trace: every rank leaves the barrier together.
   if (!options.trace_file.empty()) MPI_Barrier(ctx.comm());
@@ -205,7 +207,7 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
                      failure_limit(job.max_failures, space.tasks()),
                      &journal_failed,
                      &stop,
-                     &journal,
+                     journal ? &*journal : nullptr,
                      {}};
   if (options.deadline_seconds) {
     run.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -217,7 +219,7 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
     // The grace period's end abandons running tasks but keeps what is journaled.
     const SignalStop signals(stop, options.grace_seconds, exit_interrupted, [&journal] {
       try {
-        journal.flush();
+        if (journal) journal->flush();
       } catch (const Error&) {
       }
     });
@@ -225,11 +227,11 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   }
   std::string journal_problem;
   try {
-    journal.close();
+    if (journal) journal->close();
   } catch (const Error& e) {
     journal_problem = e.what();
   }
-  if (journal_failed.load() && journal_problem.empty()) journal_problem = journal.last_error();
+  if (journal_failed.load() && journal_problem.empty()) journal_problem = journal->last_error();
 
   const int signal = SignalStop::received();
   const bool interrupted = anywhere(ctx, signal != 0 || (run.deadline && stop.load() && !journal_failed.load()));
@@ -293,9 +295,14 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   }
   if (!complete) {
     if (interrupted) {
-      fmt::print(stderr, "partita: {}: stopped with {} of {} tasks done; they are journaled. Resume with:\n  {} --resume\n",
-                 signal != 0 ? SignalStop::name(signal) : "deadline reached", finished, space.tasks(),
-                 options.command_line);
+      const char* why = signal != 0 ? SignalStop::name(signal) : "deadline reached";
+      if (options.journal) {
+        fmt::print(stderr, "partita: {}: stopped with {} of {} tasks done; they are journaled. Resume with:\n  {} --resume\n",
+                   why, finished, space.tasks(), options.command_line);
+      } else {
+        fmt::print(stderr, "partita: {}: stopped with {} of {} tasks done; no journal was kept (--no-journal), so "
+                           "nothing can be resumed\n", why, finished, space.tasks());
+      }
       return exit_interrupted;
     }
     print_error(fmt::format("stopped after {} failed tasks (max_failures = {}): {} of {} tasks ran; see {}",

@@ -26,6 +26,7 @@ struct RunOptions {
   bool retry_failed = false;  ///< with resume: run the journaled failures again too
   double grace_seconds = 30;  ///< after a stop signal, how long running tasks may take
   std::optional<double> deadline_seconds;  ///< from the start: start no task that would end later
+  bool journal = true;        ///< --no-journal: a throwaway run, not resumable
   std::uint64_t journal_flush_records = 1024;
   double journal_flush_seconds = 2.0;
   std::string command_line;   ///< as typed, for the resume hint
