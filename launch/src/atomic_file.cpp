@@ -6,14 +6,13 @@
 #include <cstring>
 #include <string>
 
-#include "partita/error.hpp"
 
 namespace partita::launch {
 
 namespace {
 
 [[noreturn]] void fail(const std::filesystem::path& path, const char* action, int error) {
-  throw Error("cannot " + std::string(action) + " " + path.string() + ": " + std::strerror(error));
+  throw IoError("cannot " + std::string(action) + " " + path.string() + ": " + std::strerror(error));
 }
 
 }  // namespace

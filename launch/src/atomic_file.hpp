@@ -6,11 +6,19 @@
 #include <filesystem>
 #include <string_view>
 
+#include "partita/error.hpp"
+
 namespace partita::launch {
+
+/// An output file could not be written (a full disk, a read-only place).
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
 
 class AtomicFile {
  public:
-  /// Opens `<path>.tmp`; throws partita::Error naming the path on failure.
+  /// Opens `<path>.tmp`; throws IoError naming the path on failure.
   explicit AtomicFile(std::filesystem::path path);
   /// Removes the temporary file unless commit() succeeded.
   ~AtomicFile();
@@ -19,7 +27,7 @@ class AtomicFile {
 
   std::FILE* stream() const noexcept { return file_; }
   void write(std::string_view text);
-  /// Flushes, fsyncs and renames into place; throws partita::Error on a
+  /// Flushes, fsyncs and renames into place; throws IoError on a
   /// short write (e.g. a full disk), leaving any previous file untouched.
   void commit();
 

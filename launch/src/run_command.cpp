@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "atomic_file.hpp"
 #include "exit_codes.hpp"
 #include "failure_log.hpp"
 #include "job_journal.hpp"
@@ -329,6 +330,11 @@ int run_command(const RunOptions& options, int* argc, char*** argv) {
   const Runtime runtime(argc, argv, {MPI_COMM_WORLD, options.threads});
   try {
     return run_job(runtime, options);
+  } catch (const IoError& e) {
+    print_error(fmt::format("rank {}: {}; every finished task is safe in the journal: make room, then run again "
+                            "with --resume",
+                            runtime.context().rank(), e.what()));
+    return exit_io_error;
   } catch (const std::exception& e) {
     // Not bad input and not a task: an I/O or MPI problem after the start.
     print_error(fmt::format("rank {}: {}", runtime.context().rank(), e.what()));
