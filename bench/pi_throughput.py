@@ -122,7 +122,7 @@ def layout_env(env, layout):
 
 def run_partita(args, layout, job, out_dir, env):
     cmd = mpirun_prefix(args, layout) + [args.partita, "run", str(job), "--out", str(out_dir),
-                                         "--threads", str(layout["threads"]), "--quiet"]
+                                         "--threads", str(layout["threads"]), "--quiet", "--restart"]
     for stale in ("report.json", "summary.csv"):
         (out_dir / stale).unlink(missing_ok=True)
     wall, cpu, _ = run(cmd, layout_env(env, layout))
