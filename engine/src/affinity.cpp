@@ -1,14 +1,26 @@
 #include "partita/threads.hpp"
 
+#include <omp.h>
 #include <sched.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace partita {
 
 int cpus_in_affinity_mask() {
+  // With OMP_PROC_BIND/OMP_PLACES set, libgomp pins this (main) thread to
+  // its first place at start-up, so its own mask shows one core; the CPUs
+  // the process may use are those of its place partition.
+  if (omp_get_partition_num_places() > 0) {
+    std::vector<int> places(static_cast<std::size_t>(omp_get_partition_num_places()));
+    omp_get_partition_place_nums(places.data());
+    int cpus = 0;
+    for (int place : places) cpus += omp_get_place_num_procs(place);
+    if (cpus > 0) return cpus;
+  }
   cpu_set_t mask;
   CPU_ZERO(&mask);
   if (sched_getaffinity(0, sizeof(mask), &mask) != 0) return 1;

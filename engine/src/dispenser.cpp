@@ -9,7 +9,11 @@ Grant Dispenser::grant(std::uint64_t chunks) {
   if (remaining == 0 || chunks == 0) return {next_, 0, 1};
   const std::uint64_t chunk = policy_.next_chunk(remaining, mean_task_seconds());
   const std::uint64_t count = chunk > remaining / chunks ? std::min(remaining, chunk * chunks) : chunk * chunks;
-  const Grant granted{next_, std::min(count, remaining), chunk};
+  // No rank holds more than its share of what is left (at least a chunk):
+  // with few workers a double grant could otherwise take half the work.
+  const auto ranks = static_cast<std::uint64_t>(tasks_.size());
+  const std::uint64_t share = std::max(chunk, (remaining + ranks - 1) / ranks);
+  const Grant granted{next_, std::min({count, share, remaining}), chunk};
   next_ += granted.count;
   return granted;
 }

@@ -119,6 +119,20 @@ TEST_F(LoadBalance, ThreadsPerTaskKeepsResultsAndNeverExceedsTheRank) {
   EXPECT_EQ(numbers_after(clamped, "threads_per_task").at(0), threads) << clamped;
 }
 
+// With OMP_PROC_BIND/OMP_PLACES set, OpenMP pins the main thread to one
+// place at start-up; the rank still owns every CPU of its places.
+TEST_F(LoadBalance, BoundThreadsStillSeeAllTheRanksCpus) {
+  const auto result = run_shell("OMP_PROC_BIND=close OMP_PLACES=cores " +
+                                partita("run " + quote(job().string()) + " --out " + quote(out().string()) +
+                                        " --quiet --threads 2"));
+  expect_success(result);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  sched_getaffinity(0, sizeof set, &set);
+  const std::string report = read_file(out() / "report.json");
+  EXPECT_EQ(numbers_after(report, "threads_per_rank").at(0), std::min(2, CPU_COUNT(&set))) << report;
+}
+
 TEST_F(LoadBalance, BadThreadsPerTaskIsBadInput) {
   const auto bad = job("kernel = \"pi\"\nthreads_per_task = 0\n");
   expect_bad_input(run_shell(partita("run " + quote(bad.string()) + " --out " + quote(out().string()))),
