@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <toml.hpp>
 
 #include "spec_error.hpp"
@@ -22,6 +24,10 @@ const std::vector<std::string> top_level_keys = {"name",  "kernel", "seed",   "r
 const std::vector<std::string> schedule_keys = {"kind", "chunk"};
 const std::vector<std::string> output_keys = {"dir", "format"};
 constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
+// Far above any real job spec; see check_text().
+constexpr std::size_t max_spec_bytes = std::size_t{16} << 20;
+constexpr int max_nesting = 64;
+constexpr int max_key_parts = 64;
 
 // Reads values out of the parsed document and turns every broken rule into
 // a SpecError that names this file and the value's line.
@@ -147,19 +153,131 @@ std::string one_line_syntax_error(const toml::syntax_error& e) {
   return "malformed TOML: " + reason;
 }
 
-toml::value read_document(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw SpecError(path, 0, std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
+// The line of text[at], counting from 1, for a message about the raw bytes.
+unsigned line_at(const std::string& text, std::size_t at) {
+  return 1 + static_cast<unsigned>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+// Length of the valid UTF-8 sequence at text[at], or 0 if it is not one
+// (overlong forms, surrogates and code points past U+10FFFF included).
+std::size_t utf8_length(const std::string& text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0u; };
+  const auto tail = [&](std::size_t i, unsigned lo, unsigned hi) { return byte(i) >= lo && byte(i) <= hi; };
+  const unsigned b = byte(0);
+  if (b < 0x80) return 1;
+  if (b >= 0xC2 && b <= 0xDF) return tail(1, 0x80, 0xBF) ? 2 : 0;
+  if (b >= 0xE0 && b <= 0xEF) {
+    const unsigned lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+    return tail(1, lo, hi) && tail(2, 0x80, 0xBF) ? 3 : 0;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SpecError(path, 0, "cannot be opened for reading");
+  if (b >= 0xF0 && b <= 0xF4) {
+    const unsigned lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+    return tail(1, lo, hi) && tail(2, 0x80, 0xBF) && tail(3, 0x80, 0xBF) ? 4 : 0;
+  }
+  return 0;
+}
+
+// toml11 parses nested lists and tables and dotted keys recursively and in
+// time that grows faster than the input, and mishandles some invalid UTF-8;
+// a hostile or garbled file could overflow the stack, hang or throw from
+// deep inside it. A job spec needs none of that, so the raw text is checked
+// first: its size, its encoding, and, outside strings and comments, how deep
+// [ and { nest and how many dotted parts a key has.
+void check_text(const std::string& file, const std::string& text) {
+  if (text.size() > max_spec_bytes) {
+    throw SpecError(file, 0, fmt::format("{} bytes: a job spec must be at most {} bytes (16 MiB)", text.size(),
+                                         max_spec_bytes));
+  }
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) {
+      const std::size_t line_start = i == 0 ? std::string::npos : text.rfind('\n', i - 1);
+      const std::size_t column = line_start == std::string::npos ? i + 1 : i - line_start;
+      throw SpecError(file, line_at(text, i),
+                      fmt::format("malformed TOML: byte 0x{:02x} in column {} is not UTF-8: a job spec must be "
+                                  "UTF-8 text",
+                                  static_cast<unsigned char>(text[i]), column));
+    }
+    i += n;
+  }
+  enum class In { code, comment, basic, literal, ml_basic, ml_literal };
+  In in = In::code;
+  int depth = 0;
+  int dots = 0;  // in the key being read, if it is one
+  const auto run_of = [&](std::size_t i, char quote) {
+    std::size_t n = 0;
+    while (i + n < text.size() && text[i + n] == quote) ++n;
+    return n;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    switch (in) {
+      case In::comment:
+        if (c == '\n') in = In::code;
+        continue;
+      case In::basic:
+      case In::literal:
+        if (c == '\\' && in == In::basic && i + 1 < text.size() && text[i + 1] != '\n') {
+          ++i;
+        } else if (c == (in == In::basic ? '"' : '\'') || c == '\n') {
+          in = In::code;
+        }
+        continue;
+      case In::ml_basic:
+      case In::ml_literal: {
+        const char quote = in == In::ml_basic ? '"' : '\'';
+        if (c == '\\' && in == In::ml_basic) {
+          ++i;
+        } else if (const std::size_t n = run_of(i, quote); c == quote && n >= 3) {
+          // Up to two quotes may end the text just inside the closing three.
+          i += std::min<std::size_t>(n, 5) - 1;
+          in = In::code;
+        }
+        continue;
+      }
+      case In::code:
+        break;
+    }
+    if (c == '"' || c == '\'') {
+      const bool multi_line = run_of(i, c) >= 3;
+      in = c == '"' ? (multi_line ? In::ml_basic : In::basic) : (multi_line ? In::ml_literal : In::literal);
+      if (multi_line) i += 2;
+    } else if (c == '.') {
+      if (++dots >= max_key_parts) {
+        throw SpecError(file, line_at(text, i),
+                        fmt::format("a key with more than {} dotted parts: a job spec needs two at most "
+                                    "(e.g. sweep.samples)",
+                                    max_key_parts));
+      }
+    } else if (c == '[' || c == '{') {
+      dots = 0;
+      if (++depth > max_nesting) {
+        throw SpecError(file, line_at(text, i),
+                        fmt::format("lists and tables nested more than {} levels deep: a job spec needs a few at "
+                                    "most",
+                                    max_nesting));
+      }
+    } else if (c == ']' || c == '}') {
+      dots = 0;
+      depth = std::max(0, depth - 1);
+    } else if (c == '#') {
+      in = In::comment;
+      dots = 0;
+    } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' || c == '\t')) {
+      dots = 0;  // not part of a dotted key: '=', ',', a line end, ...
+    }
+  }
+}
+
+toml::value read_document(const std::string& text, const std::string& file) {
+  check_text(file, text);
+  std::istringstream in(text);
   try {
-    return toml::parse(in, path);
+    return toml::parse(in, file);
   } catch (const toml::syntax_error& e) {
-    throw SpecError(path, e.location().line(), one_line_syntax_error(e));
+    throw SpecError(file, e.location().line(), one_line_syntax_error(e));
   } catch (const std::exception& e) {
-    throw SpecError(path, 0, std::string("malformed TOML: ") + e.what());
+    throw SpecError(file, 0, std::string("malformed TOML: ") + e.what());
   }
 }
 
@@ -269,14 +387,32 @@ void check_points(const Reader& reader, const JobSpec& job, const toml::table& t
 }  // namespace
 
 JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) {
-  const Reader reader(path);
-  const toml::value document = read_document(path);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw SpecError(path, 0, std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
+  }
+  // Checked before reading, so a huge file is refused without loading it.
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > max_spec_bytes) {
+    throw SpecError(path, 0, fmt::format("{} bytes: a job spec must be at most {} bytes (16 MiB)", size,
+                                         max_spec_bytes));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError(path, 0, "cannot be opened for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw SpecError(path, 0, "cannot be read");
+  return parse_job_spec_text(text.str(), path, registry);
+}
+
+JobSpec parse_job_spec_text(const std::string& text, const std::string& file_name, const KernelRegistry& registry) {
+  const Reader reader(file_name);
+  const toml::value document = read_document(text, file_name);
   const auto& top = document.as_table();
   reader.reject_unknown(top, "", top_level_keys);
 
   JobSpec job;
-  job.file = path;
-  job.name = std::filesystem::path(path).stem().string();
+  job.file = file_name;
+  job.name = std::filesystem::path(file_name).stem().string();
   if (const auto it = top.find("name"); it != top.end()) {
     job.name = reader.string(it->second, "name");
     if (job.name.empty()) reader.fail(it->second, "name = \"\": must not be empty");
@@ -344,7 +480,7 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) 
   // means the same wherever it is run from (--out, typed by the user, stays
   // relative to the working directory). Used as written, never via a shell.
   const std::filesystem::path out = job.output_dir;
-  if (out.is_relative()) job.output_dir = (std::filesystem::path(path).parent_path() / out).lexically_normal().string();
+  if (out.is_relative()) job.output_dir = (std::filesystem::path(file_name).parent_path() / out).lexically_normal().string();
 
   std::uint64_t points = 1;
   for (const auto& axis : job.sweep) {

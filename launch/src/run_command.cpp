@@ -182,7 +182,7 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   const Schedule schedule = options.schedule.value_or(job.schedule);
   // auto starts the most expensive tasks first when the kernel can say which.
   const std::vector<std::uint64_t> order = schedule.kind == Schedule::Kind::automatic
-                                               ? most_expensive_first(job, space, carry.todo)
+                                               ? most_expensive_first(ctx, job, space, carry.todo)
                                                : std::vector<std::uint64_t>{};
   const int per_task = threads_per_task(ctx, options.threads_per_task.value_or(job.threads_per_task), space.tasks());
   ProgressPrinter progress(options.progress, options.progress_interval, root, options.quiet);

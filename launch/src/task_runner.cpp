@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "partita/detail/owned_gather.hpp"
 #include "partita/error.hpp"
 #include "partita/rng.hpp"
 #include "partita/worker.hpp"
@@ -121,14 +122,18 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
       options.loop);
 }
 
-std::vector<std::uint64_t> most_expensive_first(const JobSpec& job, const TaskSpace& space,
+std::vector<std::uint64_t> most_expensive_first(const Context& ctx, const JobSpec& job, const TaskSpace& space,
                                                 std::span<const std::uint64_t> todo) {
   if (!job.kernel->cost_hint) return {};
+  // The hints are spread over every rank and thread (a hint may cost a
+  // sizeable fraction of its task), then every rank holds them all.
   std::vector<double> cost(todo.size());
-  for (std::uint64_t pos = 0; pos < todo.size(); ++pos) {
-    Rng rng(job.seed, todo[pos]);
-    cost[pos] = job.kernel->cost_hint(space.params(space.point_of(todo[pos])), rng);
-  }
+  const IdRange mine = split(all_ids(todo.size()), ctx.size(), ctx.rank(), Partition::block);
+  for_each(Context(MPI_COMM_SELF, ctx.threads()), mine.count, [&](std::uint64_t k) {
+    Rng rng(job.seed, todo[mine[k]]);
+    cost[mine[k]] = job.kernel->cost_hint(space.params(space.point_of(todo[mine[k]])), rng);
+  });
+  detail::allgather_owned(ctx, cost.data(), cost.size(), sizeof(double), Partition::block);
   std::vector<std::uint64_t> order(todo.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&cost](std::uint64_t a, std::uint64_t b) { return cost[a] > cost[b]; });

@@ -70,9 +70,10 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
                     std::span<const std::uint64_t> todo, const TaskRunOptions& options, RankResults& results);
 
 /// The positions of `todo` by descending cost hint of their tasks (ties by
-/// position), for a kernel that has one; empty otherwise. Every rank
-/// computes the same order.
-std::vector<std::uint64_t> most_expensive_first(const JobSpec& job, const TaskSpace& space,
+/// position), for a kernel that has one; empty otherwise. Collective: the
+/// hints are computed in parallel over all ranks and threads, and every rank
+/// returns the same order.
+std::vector<std::uint64_t> most_expensive_first(const Context& ctx, const JobSpec& job, const TaskSpace& space,
                                                 std::span<const std::uint64_t> todo);
 
 
