@@ -138,6 +138,36 @@ Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& sp
   return carry;
 }
 
+// Rank 0: the job as it stands after this run.
+struct Outcome {
+  std::vector<TaskFailure> failures;  ///< by task: earlier runs' that were not rerun, and this run's
+  std::uint64_t finished = 0;         ///< tasks with a result or a final failure
+};
+
+// Puts this run's results (`values`, NaN where it ran nothing or failed)
+// on top of what earlier runs journaled, and the failures of both together.
+Outcome merge_runs(const TaskSpace& space, std::size_t outputs, const JournalState& earlier,
+                   std::vector<double>& values, std::vector<TaskFailure> failures) {
+  const auto ran_ok = [&](std::uint64_t task) { return !std::isnan(values[task * outputs]); };
+  for (std::uint64_t task = 0; task < space.tasks() && !earlier.done.empty(); ++task) {
+    if (!ran_ok(task) && earlier.done[task]) {
+      std::copy_n(earlier.values.begin() + task * outputs, outputs, values.begin() + task * outputs);
+    }
+  }
+  Outcome outcome;
+  std::vector<std::uint8_t> accounted(space.tasks(), 0);
+  for (const auto& f : failures) accounted[f.task] = 1;
+  for (const auto& f : earlier.failures) {
+    if (!accounted[f.task] && !ran_ok(f.task)) outcome.failures.push_back(f);
+  }
+  for (auto& f : failures) outcome.failures.push_back(std::move(f));
+  std::sort(outcome.failures.begin(), outcome.failures.end(),
+            [](const TaskFailure& a, const TaskFailure& b) { return a.task < b.task; });
+  for (const auto& f : outcome.failures) accounted[f.task] = 1;
+  for (std::uint64_t task = 0; task < space.tasks(); ++task) outcome.finished += accounted[task] || ran_ok(task);
+  return outcome;
+}
+
 // Collective: true on every rank if `flag` is raised on any.
 bool anywhere(const Context& ctx, bool flag) { return detail::any_rank(ctx, flag); }
 
@@ -252,26 +282,9 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
     return failure_code;
   }
 
-  // Rank 0: this run's results on top of what earlier runs journaled.
-  for (std::uint64_t task = 0; task < space.tasks(); ++task) {
-    if (!std::isnan(values[task * outputs]) || carry.state.done.empty()) continue;
-    if (carry.state.done[task]) {
-      std::copy_n(carry.state.values.begin() + task * outputs, outputs, values.begin() + task * outputs);
-    }
-  }
-  std::vector<TaskFailure> all_failures;
-  std::vector<std::uint8_t> failed(space.tasks(), 0);
-  for (const auto& f : failures) failed[f.task] = 1;
-  for (const auto& f : carry.state.failures) {
-    if (!failed[f.task] && std::isnan(values[f.task * outputs])) all_failures.push_back(f);
-  }
-  for (auto& f : failures) all_failures.push_back(std::move(f));
-  std::sort(all_failures.begin(), all_failures.end(),
-            [](const TaskFailure& a, const TaskFailure& b) { return a.task < b.task; });
-  std::vector<std::uint8_t> accounted(space.tasks(), 0);
-  for (std::uint64_t task = 0; task < space.tasks(); ++task) accounted[task] = !std::isnan(values[task * outputs]);
-  for (const auto& f : all_failures) accounted[f.task] = 1;
-  const auto finished = static_cast<std::uint64_t>(std::count(accounted.begin(), accounted.end(), 1));
+  const Outcome outcome = merge_runs(space, outputs, carry.state, values, std::move(failures));
+  const auto& all_failures = outcome.failures;
+  const std::uint64_t finished = outcome.finished;
 
   const RunReport report{fingerprint(space.identity(job) + ";version=" + version_string),
                          schedule.name(),
