@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <toml.hpp>
 
 #include "spec_error.hpp"
 #include "suggest.hpp"
-#include "task_space.hpp"
 
 namespace partita::launch {
 
@@ -24,10 +24,48 @@ const std::vector<std::string> top_level_keys = {"name",  "kernel", "seed",   "r
 const std::vector<std::string> schedule_keys = {"kind", "chunk"};
 const std::vector<std::string> output_keys = {"dir", "format"};
 constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
-// Far above any real job spec; see check_text().
-constexpr std::size_t max_spec_bytes = std::size_t{16} << 20;
+// Far above what a job spec needs, well below what would exhaust the
+// parser; see check_text().
+constexpr std::size_t max_spec_bytes = std::size_t{4} << 20;
 constexpr int max_nesting = 64;
 constexpr int max_key_parts = 64;
+constexpr std::uint64_t max_rescan_bytes = std::uint64_t{1} << 28;
+constexpr std::uint64_t max_points = std::uint64_t{1} << 20;
+
+// A message echoes keys and strings as the user wrote them; it must still
+// be one line a terminal shows as text. Control characters (C0 and C1) are
+// escaped as TOML writes them, and an echo too long to read is cut in the
+// middle, so both the subject and the rule at the end stay in view.
+std::string printable(const std::string& message) {
+  std::string out;
+  out.reserve(message.size());
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const auto c = static_cast<unsigned char>(message[i]);
+    const auto next = i + 1 < message.size() ? static_cast<unsigned char>(message[i + 1]) : 0u;
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\u{:04X}", c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // U+0080..U+009F in UTF-8
+      out += fmt::format("\\u{:04X}", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  constexpr std::size_t keep = 400;
+  if (out.size() > 4 * keep) {
+    std::size_t head = keep, tail = out.size() - keep;
+    while (head > 0 && (static_cast<unsigned char>(out[head]) & 0xC0) == 0x80) --head;  // not inside a character
+    while (tail < out.size() && (static_cast<unsigned char>(out[tail]) & 0xC0) == 0x80) ++tail;
+    out = out.substr(0, head) + fmt::format(" [... {} bytes ...] ", tail - head) + out.substr(tail);
+  }
+  return out;
+}
 
 // Reads values out of the parsed document and turns every broken rule into
 // a SpecError that names this file and the value's line.
@@ -36,9 +74,9 @@ class Reader {
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
   [[noreturn]] void fail(const toml::value& where, const std::string& message) const {
-    throw SpecError(file_, where.location().line(), message);
+    throw SpecError(file_, where.location().line(), printable(message));
   }
-  [[noreturn]] void fail(const std::string& message) const { throw SpecError(file_, 0, message); }
+  [[noreturn]] void fail(const std::string& message) const { throw SpecError(file_, 0, printable(message)); }
 
   // What a user wrote, as they would recognise it in a message.
   static std::string shown(const toml::value& v) {
@@ -139,23 +177,25 @@ class Reader {
 };
 
 // toml11 formats a syntax error over several lines; keep its first line's
-// reason and the hint under the caret, so the message stays one line.
+// reason and the hint under the caret, so the message stays one line. The
+// caret's line is the first "   | ^--- hint": its gutter before '|' is
+// blank, unlike a quoted source line " 3 | ...", which may hold a '^' too.
 std::string one_line_syntax_error(const toml::syntax_error& e) {
   const std::string text = e.what();
   std::string reason = text.substr(0, text.find('\n'));
   if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
-  if (const auto caret = text.find("^"); caret != std::string::npos) {
-    auto hint = text.substr(caret);
-    hint = hint.substr(hint.find_first_not_of("^-~ "));
-    hint = hint.substr(0, hint.find('\n'));
-    if (!hint.empty()) reason += " (" + hint + ")";
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto bar = line.find('|');
+    if (bar == std::string::npos || line.find_first_not_of(' ') != bar) continue;
+    const auto caret = line.find_first_not_of(' ', bar + 1);
+    if (caret == std::string::npos || line[caret] != '^') continue;
+    if (const auto hint = line.find_first_not_of("^-~ ", caret); hint != std::string::npos) {
+      reason += " (" + line.substr(hint) + ")";
+    }
+    break;
   }
   return "malformed TOML: " + reason;
-}
-
-// The line of text[at], counting from 1, for a message about the raw bytes.
-unsigned line_at(const std::string& text, std::size_t at) {
-  return 1 + static_cast<unsigned>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
 // Length of the valid UTF-8 sequence at text[at], or 0 if it is not one
@@ -177,96 +217,211 @@ std::size_t utf8_length(const std::string& text, std::size_t at) {
   return 0;
 }
 
-// toml11 parses nested lists and tables and dotted keys recursively and in
-// time that grows faster than the input, and mishandles some invalid UTF-8;
-// a hostile or garbled file could overflow the stack, hang or throw from
-// deep inside it. A job spec needs none of that, so the raw text is checked
-// first: its size, its encoding, and, outside strings and comments, how deep
-// [ and { nest and how many dotted parts a key has.
-void check_text(const std::string& file, const std::string& text) {
-  if (text.size() > max_spec_bytes) {
-    throw SpecError(file, 0, fmt::format("{} bytes: a job spec must be at most {} bytes (16 MiB)", text.size(),
-                                         max_spec_bytes));
-  }
+// TOML text is UTF-8 without control characters other than tab and line
+// ends (a string spells them as escapes, e.g. \u0007).
+void check_encoding(const std::string& file, const std::string& text) {
+  unsigned line = 1;
+  std::size_t line_begin = 0;
   for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t column = i - line_begin + 1;
     const std::size_t n = utf8_length(text, i);
     if (n == 0) {
-      const std::size_t line_start = i == 0 ? std::string::npos : text.rfind('\n', i - 1);
-      const std::size_t column = line_start == std::string::npos ? i + 1 : i - line_start;
-      throw SpecError(file, line_at(text, i),
+      throw SpecError(file, line,
                       fmt::format("malformed TOML: byte 0x{:02x} in column {} is not UTF-8: a job spec must be "
                                   "UTF-8 text",
-                                  static_cast<unsigned char>(text[i]), column));
+                                  byte, column));
+    }
+    if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) {
+      throw SpecError(file, line,
+                      fmt::format("malformed TOML: control character 0x{:02x} in column {}: TOML allows only tab "
+                                  "and line ends (in a string, write it as \\u{:04X})",
+                                  byte, column, byte));
+    }
+    if (byte == '\n') {
+      ++line;
+      line_begin = i + 1;
     }
     i += n;
   }
+}
+
+// A character of a bare word outside strings: a key, number, date or
+// boolean.
+bool word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '+' || c == '.' || c == ':';
+}
+
+// The length of the TOML integer (decimal, 0x, 0o or 0b) that `word`, a
+// value, starts with, if it does not fit in 64 bits; else 0. TOML calls that an error, but toml11
+// (3.7) reads the longest integer a value starts with, even one followed by
+// garbage, and silently clamps decimal, hex and octal ones to the largest
+// integer, and overflows a signed integer (undefined behaviour) on binary.
+std::size_t integer_overflow(const std::string& word) {
+  std::size_t first = 0;
+  const bool negative = !word.empty() && word[0] == '-';
+  if (!word.empty() && (word[0] == '+' || word[0] == '-')) first = 1;
+  unsigned base = 10;
+  if (first == 0 && word.size() > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'o' || word[1] == 'b')) {
+    base = word[1] == 'x' ? 16 : word[1] == 'o' ? 8 : 2;
+    first = 2;
+  }
+  const auto digit = [base](char c) -> int {
+    int d = 99;
+    if (c >= '0' && c <= '9') d = c - '0';
+    if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+    return d < static_cast<int>(base) ? d : -1;
+  };
+  std::size_t end = first;
+  while (end < word.size() && (word[end] == '_' || digit(word[end]) >= 0)) ++end;
+  if (end == first) return 0;
+  // A float or a date: toml11 does not read an integer from it.
+  if (base == 10 && end < word.size() && std::string_view(".eE:-").find(word[end]) != std::string_view::npos) {
+    return 0;
+  }
+  const std::uint64_t limit = (std::uint64_t{1} << 63) - (negative ? 0 : 1);
+  std::uint64_t value = 0;
+  for (std::size_t i = first; i < end; ++i) {
+    if (word[i] == '_') continue;
+    const auto d = static_cast<std::uint64_t>(digit(word[i]));
+    if (value > (limit - d) / base) return end;
+    value = value * base + d;
+  }
+  return 0;
+}
+
+// toml11 (3.7) reads nested lists and tables and dotted keys recursively,
+// and for every value rescans the value's whole line and the comment lines
+// just above it, copying those comments into the value. So a hostile or
+// generated file can overflow the stack, take hours or fill memory, and
+// some invalid UTF-8 makes it throw from deep inside. A job spec needs none
+// of that, so the raw text is checked first, in one pass: its size and
+// encoding and, outside strings and comments, how deep [ and { nest, how
+// many dotted parts a key has, and the rescanning the values will cost.
+void check_text(const std::string& file, const std::string& text) {
+  if (text.size() > max_spec_bytes) {
+    throw SpecError(file, 0, fmt::format("{} bytes: a job spec must be at most {} bytes (4 MiB)", text.size(),
+                                         max_spec_bytes));
+  }
+  check_encoding(file, text);
+
   enum class In { code, comment, basic, literal, ml_basic, ml_literal };
   In in = In::code;
+  unsigned line = 1;
   int depth = 0;
   int dots = 0;  // in the key being read, if it is one
+  // This line: where it starts, the values on it (each rescans the line
+  // and the comment lines above it), and whether it holds only a comment.
+  std::size_t line_begin = 0, values = 0, comments_above = 0;
+  bool blank = true, comment_only = false, content = false;
+  bool header = false;     // in a [table] or [[table]] line: keys only
+  char previous = '\n';   // the last character on this line outside strings, blanks apart
+  std::string open;        // the lists ('[') and inline tables ('{') around this point
+  std::uint64_t rescans = 0;
+
+  const auto fail = [&](const std::string& message) { throw SpecError(file, line, message); };
+  const auto end_line = [&](std::size_t end) {
+    const std::size_t length = end - line_begin;
+    const std::size_t line_values = values + (content ? 1 : 0);
+    rescans += std::uint64_t{line_values} * (length + comments_above);
+    if (rescans > max_rescan_bytes) {
+      fail(fmt::format("too many values on long lines ({} on this line of {} bytes): the file would take too long "
+                       "to read; put long lists over several lines, a few values on each",
+                       line_values, length));
+    }
+    comments_above = comment_only ? comments_above + length : 0;
+    ++line;
+    line_begin = end;
+    values = 0;
+    blank = true;
+    comment_only = content = header = false;
+    previous = '\n';
+  };
   const auto run_of = [&](std::size_t i, char quote) {
     std::size_t n = 0;
     while (i + n < text.size() && text[i + n] == quote) ++n;
     return n;
   };
+
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    switch (in) {
-      case In::comment:
-        if (c == '\n') in = In::code;
-        continue;
-      case In::basic:
-      case In::literal:
-        if (c == '\\' && in == In::basic && i + 1 < text.size() && text[i + 1] != '\n') {
-          ++i;
-        } else if (c == (in == In::basic ? '"' : '\'') || c == '\n') {
-          in = In::code;
-        }
-        continue;
-      case In::ml_basic:
-      case In::ml_literal: {
+    if (c == '\n') {
+      if (in == In::comment || in == In::basic || in == In::literal) in = In::code;
+      end_line(i + 1);
+      continue;
+    }
+    const bool space = c == ' ' || c == '\t' || c == '\r';
+    if (in != In::code) {
+      blank = false;
+      const bool escape = c == '\\' && (in == In::basic || in == In::ml_basic);
+      if (escape && i + 1 < text.size() && text[i + 1] != '\n') {
+        ++i;
+      } else if (in == In::basic || in == In::literal) {
+        if (c == (in == In::basic ? '"' : '\'')) in = In::code;
+      } else if (in == In::ml_basic || in == In::ml_literal) {
         const char quote = in == In::ml_basic ? '"' : '\'';
-        if (c == '\\' && in == In::ml_basic) {
-          ++i;
-        } else if (const std::size_t n = run_of(i, quote); c == quote && n >= 3) {
+        if (const std::size_t n = run_of(i, quote); c == quote && n >= 3) {
           // Up to two quotes may end the text just inside the closing three.
           i += std::min<std::size_t>(n, 5) - 1;
           in = In::code;
         }
-        continue;
       }
-      case In::code:
-        break;
+      continue;
     }
+    if (blank && !space) {
+      comment_only = c == '#';
+      content = c != '#';
+      header = c == '[' && depth == 0;
+      blank = false;
+    }
+    if (word_char(c) && !header && (i == 0 || !word_char(text[i - 1]))) {
+      // A key starts a line, follows a dot, or opens or follows a comma in an
+      // inline table; in a list, or after '=', it is a value.
+      const bool in_list = !open.empty() && open.back() == '[';
+      const bool key = previous == '.' || ((previous == '\n' || previous == ',' || previous == '{') && !in_list);
+      std::size_t end = i;
+      while (end < text.size() && word_char(text[end])) ++end;
+      if (const std::size_t length = key ? 0 : integer_overflow(text.substr(i, end - i)); length > 0) {
+        const std::string word = length <= 40 ? text.substr(i, length) : text.substr(i, 37) + "...";
+        fail(fmt::format("malformed TOML: integer {} does not fit in 64 bits: integers must be in "
+                         "[-9223372036854775808, 9223372036854775807]",
+                         word));
+      }
+    }
+    if (!space) previous = c;
     if (c == '"' || c == '\'') {
       const bool multi_line = run_of(i, c) >= 3;
       in = c == '"' ? (multi_line ? In::ml_basic : In::basic) : (multi_line ? In::ml_literal : In::literal);
       if (multi_line) i += 2;
     } else if (c == '.') {
       if (++dots >= max_key_parts) {
-        throw SpecError(file, line_at(text, i),
-                        fmt::format("a key with more than {} dotted parts: a job spec needs two at most "
-                                    "(e.g. sweep.samples)",
-                                    max_key_parts));
+        fail(fmt::format("a key with more than {} dotted parts: a job spec needs two at most (e.g. sweep.samples)",
+                         max_key_parts));
       }
     } else if (c == '[' || c == '{') {
       dots = 0;
+      ++values;
+      if (!header) open += c;
       if (++depth > max_nesting) {
-        throw SpecError(file, line_at(text, i),
-                        fmt::format("lists and tables nested more than {} levels deep: a job spec needs a few at "
-                                    "most",
-                                    max_nesting));
+        fail(fmt::format("lists and tables nested more than {} levels deep: a job spec needs a few at most",
+                         max_nesting));
       }
     } else if (c == ']' || c == '}') {
       dots = 0;
       depth = std::max(0, depth - 1);
+      if (!header && !open.empty()) open.pop_back();
     } else if (c == '#') {
       in = In::comment;
       dots = 0;
-    } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' || c == '\t')) {
-      dots = 0;  // not part of a dotted key: '=', ',', a line end, ...
+    } else if (c == ',' || c == '=') {
+      dots = 0;
+      ++values;
+    } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || space)) {
+      dots = 0;  // cannot be part of a dotted key
     }
   }
+  if (line_begin < text.size()) end_line(text.size());
 }
 
 toml::value read_document(const std::string& text, const std::string& file) {
@@ -275,9 +430,9 @@ toml::value read_document(const std::string& text, const std::string& file) {
   try {
     return toml::parse(in, file);
   } catch (const toml::syntax_error& e) {
-    throw SpecError(file, e.location().line(), one_line_syntax_error(e));
+    throw SpecError(file, e.location().line(), printable(one_line_syntax_error(e)));
   } catch (const std::exception& e) {
-    throw SpecError(file, 0, std::string("malformed TOML: ") + e.what());
+    throw SpecError(file, 0, printable(std::string("malformed TOML: ") + e.what()));
   }
 }
 
@@ -368,19 +523,36 @@ Schedule read_schedule(const Reader& reader, const toml::value& value) {
 
 // Checks every sweep point with the kernel's own cross-parameter rules; the
 // message points at the [sweep] (or [params]) table, where the values are.
-void check_points(const Reader& reader, const JobSpec& job, const toml::table& top) {
+// One point at a time, in TaskSpace's order (grid: the last axis fastest),
+// so the number in a message is the point's id, without building all of
+// them (up to max_points) just to check them.
+void check_points(const Reader& reader, const JobSpec& job, const toml::table& top, std::uint64_t points) {
   if (!job.kernel->check) return;
-  const TaskSpace space(job);
   const auto where = top.find(job.sweep.empty() ? "params" : "sweep");
   const auto fail = [&](const std::string& message) {
     if (where == top.end()) reader.fail(message);
     reader.fail(where->second, message);
   };
-  for (std::uint64_t point = 0; point < space.points(); ++point) {
-    const std::string problem = job.kernel->check(space.params(point));
-    if (problem.empty()) continue;
-    if (job.sweep.empty()) fail(fmt::format("[params]: {}", problem));
-    fail(fmt::format("sweep point {} ({}): {}", point, space.describe_point(point), problem));
+  ParamSet params = job.fixed;
+  std::vector<std::size_t> index(job.sweep.size(), 0);
+  for (std::uint64_t point = 0; point < points; ++point) {
+    if (job.mode == SweepMode::zip) std::fill(index.begin(), index.end(), static_cast<std::size_t>(point));
+    for (std::size_t a = 0; a < job.sweep.size(); ++a) params.set(job.sweep[a].name, job.sweep[a].values[index[a]]);
+    const std::string problem = job.kernel->check(params);
+    if (!problem.empty()) {
+      if (job.sweep.empty()) fail(fmt::format("[params]: {}", problem));
+      std::string described;  // as TaskSpace::describe_point
+      for (std::size_t a = 0; a < job.sweep.size(); ++a) {
+        described += (a == 0 ? "" : ", ") + job.sweep[a].name + "=" + to_text(job.sweep[a].values[index[a]]);
+      }
+      fail(fmt::format("sweep point {} ({}): {}", point, described, problem));
+    }
+    if (job.mode == SweepMode::grid) {
+      for (std::size_t a = job.sweep.size(); a-- > 0;) {
+        if (++index[a] < job.sweep[a].values.size()) break;
+        index[a] = 0;
+      }
+    }
   }
 }
 
@@ -393,7 +565,7 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) 
   }
   // Checked before reading, so a huge file is refused without loading it.
   if (const auto size = std::filesystem::file_size(path, ec); !ec && size > max_spec_bytes) {
-    throw SpecError(path, 0, fmt::format("{} bytes: a job spec must be at most {} bytes (16 MiB)", size,
+    throw SpecError(path, 0, fmt::format("{} bytes: a job spec must be at most {} bytes (4 MiB)", size,
                                          max_spec_bytes));
   }
   std::ifstream in(path, std::ios::binary);
@@ -491,7 +663,13 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
     reader.fail(fmt::format("the sweep expands to more than 2^32 tasks ({} points x repeat {}); split the job",
                             points, job.repeat));
   }
-  check_points(reader, job, top);
+  // Every point's parameter set is held in memory (TaskSpace), on every rank.
+  if (points > max_points) {
+    reader.fail(fmt::format("the sweep has {} points: at most 2^20 ({}) are allowed, each held in memory; sweep "
+                            "fewer values (repeat runs a point many times) or split the job",
+                            points, max_points));
+  }
+  check_points(reader, job, top, points);
   return job;
 }
 

@@ -48,8 +48,9 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry);
 /// The same for a job file's contents, already read: `file_name` is where
 /// they came from, for messages, the default name and the folder that
 /// relative paths in the spec are relative to. Text that is not UTF-8, over
-/// 16 MiB, or nested or dotted too deeply for a job spec is rejected before
-/// it is parsed, so no input can exhaust the stack, memory or time.
+/// 4 MiB, nested or dotted too deeply for a job spec, or too slow for the
+/// TOML parser (many values on long lines) is rejected before it is parsed,
+/// so no input can exhaust the stack, memory or time.
 JobSpec parse_job_spec_text(const std::string& text, const std::string& file_name, const KernelRegistry& registry);
 
 }  // namespace partita::launch
