@@ -252,12 +252,13 @@ bool word_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '+' || c == '.' || c == ':';
 }
 
-// The length of the TOML integer (decimal, 0x, 0o or 0b) that `word`, a
-// value, starts with, if it does not fit in 64 bits; else 0. TOML calls that an error, but toml11
-// (3.7) reads the longest integer a value starts with, even one followed by
-// garbage, and silently clamps decimal, hex and octal ones to the largest
-// integer, and overflows a signed integer (undefined behaviour) on binary.
-std::size_t integer_overflow(const std::string& word) {
+// What is wrong with the TOML integer (decimal, 0x, 0o or 0b) that `word`,
+// a value, starts with, or "" if nothing. TOML calls an integer that does
+// not fit in 64 bits an error, but toml11 (3.7) reads the longest integer a
+// value starts with, even one followed by garbage, silently clamps decimal,
+// hex and octal ones to the largest integer, and overflows a signed integer
+// (undefined behaviour) on a binary one of 63 digits or more.
+std::string integer_problem(const std::string& word) {
   std::size_t first = 0;
   const bool negative = !word.empty() && word[0] == '-';
   if (!word.empty() && (word[0] == '+' || word[0] == '-')) first = 1;
@@ -275,20 +276,32 @@ std::size_t integer_overflow(const std::string& word) {
   };
   std::size_t end = first;
   while (end < word.size() && (word[end] == '_' || digit(word[end]) >= 0)) ++end;
-  if (end == first) return 0;
+  if (end == first) return {};
   // A float or a date: toml11 does not read an integer from it.
   if (base == 10 && end < word.size() && std::string_view(".eE:-").find(word[end]) != std::string_view::npos) {
-    return 0;
+    return {};
   }
+  const std::string shown = end <= 40 ? word.substr(0, end) : word.substr(0, 37) + "...";
   const std::uint64_t limit = (std::uint64_t{1} << 63) - (negative ? 0 : 1);
   std::uint64_t value = 0;
+  std::size_t digits = 0;
   for (std::size_t i = first; i < end; ++i) {
     if (word[i] == '_') continue;
     const auto d = static_cast<std::uint64_t>(digit(word[i]));
-    if (value > (limit - d) / base) return end;
+    if (value > (limit - d) / base) {
+      return fmt::format("malformed TOML: integer {} does not fit in 64 bits: integers must be in "
+                         "[-9223372036854775808, 9223372036854775807]",
+                         shown);
+    }
     value = value * base + d;
+    ++digits;
   }
-  return 0;
+  if (base == 2 && digits >= 63) {
+    return fmt::format("malformed TOML: integer {} has {} binary digits: at most 62 can be read; write it in "
+                       "decimal or hex",
+                       shown, digits);
+  }
+  return {};
 }
 
 // toml11 (3.7) reads nested lists and tables and dotted keys recursively,
@@ -315,9 +328,9 @@ void check_text(const std::string& file, const std::string& text) {
   // and the comment lines above it), and whether it holds only a comment.
   std::size_t line_begin = 0, values = 0, comments_above = 0;
   bool blank = true, comment_only = false, content = false;
-  bool header = false;     // in a [table] or [[table]] line: keys only
-  char previous = '\n';   // the last character on this line outside strings, blanks apart
-  std::string open;        // the lists ('[') and inline tables ('{') around this point
+  bool header = false;    // in a [table] or [[table]] line: keys only
+  char previous = '\n';  // the last character on this line outside strings, blanks apart
+  std::string open;       // the lists ('[') and inline tables ('{') around this point
   std::uint64_t rescans = 0;
 
   const auto fail = [&](const std::string& message) { throw SpecError(file, line, message); };
@@ -344,7 +357,8 @@ void check_text(const std::string& file, const std::string& text) {
     return n;
   };
 
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  const bool bom = text.rfind("\xEF\xBB\xBF", 0) == 0;  // toml11 skips it too
+  for (std::size_t i = bom ? 3 : 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') {
       if (in == In::comment || in == In::basic || in == In::literal) in = In::code;
@@ -382,11 +396,8 @@ void check_text(const std::string& file, const std::string& text) {
       const bool key = previous == '.' || ((previous == '\n' || previous == ',' || previous == '{') && !in_list);
       std::size_t end = i;
       while (end < text.size() && word_char(text[end])) ++end;
-      if (const std::size_t length = key ? 0 : integer_overflow(text.substr(i, end - i)); length > 0) {
-        const std::string word = length <= 40 ? text.substr(i, length) : text.substr(i, 37) + "...";
-        fail(fmt::format("malformed TOML: integer {} does not fit in 64 bits: integers must be in "
-                         "[-9223372036854775808, 9223372036854775807]",
-                         word));
+      if (const std::string problem = key ? "" : integer_problem(text.substr(i, end - i)); !problem.empty()) {
+        fail(problem);
       }
     }
     if (!space) previous = c;
