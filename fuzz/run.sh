@@ -8,7 +8,8 @@
 #   fuzz/run.sh [SECONDS]     # default 60
 #
 # Needs the Debian packages clang-14, libclang-rt-14-dev (libFuzzer and the
-# sanitizer runtimes) and libomp-14-dev (OpenMP for clang). The seeds in
+# sanitizer runtimes) and libomp-14-dev (OpenMP for clang):
+# scripts/install-deps.sh fuzz installs them. The seeds in
 # fuzz/corpus stay as committed: the fuzzer grows a copy, build/fuzz/corpus,
 # which later runs start from. To rerun one input:
 #   build/fuzz/fuzz/job_spec_fuzzer build/fuzz/findings/crash-...

@@ -4,7 +4,8 @@
 # there. As root it runs apt-get; otherwise it uses sudo when sudo works
 # without a password prompt, else prints the exact command and stops.
 #
-#   scripts/install-deps.sh [PRESET]   # tsan also needs clang and LLVM's OpenMP (Archer)
+#   scripts/install-deps.sh [PRESET]   # tsan also needs clang and LLVM's OpenMP (Archer);
+#                                      # fuzz (fuzz/run.sh) also clang's libFuzzer
 set -euo pipefail
 preset=${1:-release}
 
@@ -17,11 +18,12 @@ packages=(
   libgtest-dev                    # tests
   python3                         # make bench (bench/pi_throughput.py)
 )
-if [ "$preset" = tsan ]; then
+if [ "$preset" = tsan ] || [ "$preset" = fuzz ]; then
   # GCC's libgomp is invisible to ThreadSanitizer; clang's libomp with the
   # Archer tool tells it about OpenMP's barriers (CMakePresets.json, tsan).
   packages+=(clang-14 libomp-14-dev)
 fi
+[ "$preset" = fuzz ] && packages+=(libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes
 
 missing=()
 for p in "${packages[@]}"; do
