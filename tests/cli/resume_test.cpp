@@ -13,9 +13,10 @@
 namespace partita::cli_test {
 namespace {
 
-// 240 tasks of ~4 ms: about a second of work on two workers.
+// 240 tasks of ~12 ms: about 1.5 s on two cores, so a signal sent after
+// 0.3-0.8 s always lands mid-run, even on a fast, quiet machine.
 const char* const slow_job =
-    "kernel = \"synthetic\"\nseed = 5\nrepeat = 240\n[params]\ndistribution = \"exponential\"\nmean_us = 4000\n";
+    "kernel = \"synthetic\"\nseed = 5\nrepeat = 240\n[params]\ndistribution = \"exponential\"\nmean_us = 12000\n";
 
 class Resume : public ::testing::Test {
  protected:
