@@ -15,7 +15,7 @@ packages=(
   libeigen3-dev                   # dense linear algebra for kernels
   librandom123-dev                # Philox counter-based random numbers
   libtoml11-dev libcli11-dev libfmt-dev   # the partita command: job files, CLI, formatting
-  libgtest-dev                    # tests
+  libgtest-dev procps             # tests (procps: pgrep, to kill one rank)
   python3                         # make bench (bench/pi_throughput.py)
 )
 if [ "$preset" = tsan ] || [ "$preset" = fuzz ]; then

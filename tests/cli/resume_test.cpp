@@ -24,9 +24,18 @@ class Resume : public ::testing::Test {
   std::string args(const std::string& out_name, const std::string& extra = "") {
     return "run " + quote(job_.string()) + " --out " + quote((dir_ / out_name).string()) + " --quiet " + extra;
   }
-  // Starts `command` in the background and sends `signal` after `delay`.
+  // Shell that waits (up to 30 s) until the run has started its loop, i.e.
+  // rank 0's journal exists: a signal sent earlier could reach mpirun before
+  // it has ranks to forward it to, on a slow machine.
+  std::string until_started(const std::string& out_name) const {
+    const std::string journal = quote((dir_ / out_name / "journal" / "rank-0.run-0.journal").string());
+    return "for i in $(seq 600); do [ -e " + journal + " ] && break; sleep 0.05; done; ";
+  }
+  // Starts `command` in the background and sends `signal` `delay` seconds
+  // after its loop started.
   CommandResult interrupt(const std::string& command, const std::string& signal, const std::string& delay) {
-    return run_shell(command + " & pid=$!; sleep " + delay + "; kill -" + signal + " $pid; wait $pid");
+    return run_shell(command + " & pid=$!; " + until_started("out") + "sleep " + delay + "; kill -" + signal +
+                     " $pid; wait $pid");
   }
   // The bytes an uninterrupted run gives.
   std::string reference() {
@@ -140,7 +149,8 @@ TEST_F(Resume, SecondRunOnTheSameDirectoryIsRefused) {
 // the job ends within seconds naming the rank, and a resume finishes it.
 TEST_F(Resume, KilledRankEndsTheJobAndResumeFinishes) {
   const auto killed = run_shell(mpiexec_partita(3, args("out", "--threads 1")) +
-                                " & launcher=$!; sleep 0.8; victim=$(pgrep -P $launcher | sed -n 2p); "
+                                " & launcher=$!; " + until_started("out") +
+                                "sleep 0.3; victim=$(pgrep -P $launcher | sed -n 2p); "
                                 "kill -KILL $victim; start=$(date +%s); wait $launcher; rc=$?; "
                                 "echo rc=$rc took=$(( $(date +%s) - start ))");
   EXPECT_EQ(killed.out.find("rc=0"), std::string::npos) << describe(killed);
