@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -136,7 +138,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    if (is_first_rank()) fmt::print(stderr, "partita: error: {} (see 'partita --help')\n", one_line(e.what()));
+    if (is_first_rank()) {
+      fmt::print(stderr, "partita: error: {} (see 'partita --help')\n", one_line(e.what()));
+    } else {
+      // mpirun tears the job down at the first non-zero exit: let the rank
+      // that prints go first, or its message may never appear.
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
     return exit_bad_input;
   }
 
