@@ -201,7 +201,7 @@ JournalWriter::Impl::Impl(std::filesystem::path file, const JournalHeader& heade
   pending.reserve(64 * 1024);  // before the file exists, so a bad_alloc leaves nothing behind
   unsynced.reserve(64 * 1024);
 
-  fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // the umask decides, as for every output
   if (fd < 0) {
     if (errno == EEXIST) {
       throw Error("journal " + path.string() + " already exists: a journal is never overwritten");

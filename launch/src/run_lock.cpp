@@ -12,7 +12,7 @@ namespace partita::launch {
 
 RunLock::RunLock(const std::filesystem::path& output_dir) {
   const auto path = output_dir / ".partita.lock";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);  // the umask decides
   if (fd < 0) {
     problem_ = "cannot open " + path.string() + ": " + std::strerror(errno);
     return;
