@@ -168,8 +168,6 @@ Outcome merge_runs(const TaskSpace& space, std::size_t outputs, const JournalSta
   return outcome;
 }
 
-// Collective: true on every rank if `flag` is raised on any.
-bool anywhere(const Context& ctx, bool flag) { return detail::any_rank(ctx, flag); }
 
 int run_job(const Runtime& runtime, const RunOptions& options) {
   const Context& ctx = runtime.context();
@@ -265,8 +263,9 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   if (journal_failed.load() && journal_problem.empty()) journal_problem = journal->last_error();
 
   const int signal = SignalStop::received();
-  const bool interrupted = anywhere(ctx, signal != 0 || (run.deadline && stop.load() && !journal_failed.load()));
-  const bool io_failed = anywhere(ctx, !journal_problem.empty());
+  const bool deadline_hit = run.deadline && stop.load() && !journal_failed.load();
+  const bool interrupted = detail::any_rank(ctx, signal != 0 || deadline_hit);
+  const bool io_failed = detail::any_rank(ctx, !journal_problem.empty());
   const std::size_t outputs = job.kernel->outputs.size();
   const auto [ids, mine] = results.merged();
   auto values = gather_by_id<double>(ctx, ids, mine, space.tasks(), outputs, 0, std::nan(""));
@@ -274,8 +273,8 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   const auto ranks = gather_rank_reports(ctx, stats);
   const auto io_messages = gather_text(ctx, journal_problem);
   if (run.trace) write_trace(ctx, results.slices, options.trace_file);
-  const int failure_code = anywhere(ctx, !failures.empty() || !carry.state.failures.empty()) ? exit_task_failed
-                                                                                              : exit_success;
+  const bool any_failed = detail::any_rank(ctx, !failures.empty() || !carry.state.failures.empty());
+  const int failure_code = any_failed ? exit_task_failed : exit_success;
   if (!root) {
     if (io_failed) return exit_io_error;
     if (interrupted) return exit_interrupted;
