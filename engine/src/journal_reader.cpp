@@ -112,7 +112,7 @@ std::size_t parse_header(const std::filesystem::path& path, std::span<const std:
 bool decode_record(std::span<const std::byte> payload, JournalContents& out) {
   if (payload.empty()) return false;
   const auto kind = static_cast<JournalRecordKind>(payload[0]);
-  if (kind != JournalRecordKind::result && kind != JournalRecordKind::failure) {
+  if (kind != JournalRecordKind::result && kind != JournalRecordKind::failure && kind != JournalRecordKind::crash) {
     ++out.skipped_records;
     return true;
   }

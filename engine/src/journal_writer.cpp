@@ -298,6 +298,23 @@ void JournalWriter::Impl::flush_locked() {
   failed = false;
 }
 
+namespace {
+
+// A failure or crash record: the common fields, then the message. A message
+// past the record limit (1 GiB) is cut: the event itself must be recorded.
+// Hands the sealed bytes to `append`.
+template <class Append>
+void append_message(JournalRecordKind kind, std::uint64_t task, std::uint32_t attempt, std::string_view message,
+                    Append&& append) {
+  message = message.substr(0, format::max_payload - format::common_payload);
+  RecordBytes record(format::common_payload + message.size());
+  std::byte* p = put_common(record.payload(), kind, task, attempt);
+  if (!message.empty()) std::memcpy(p, message.data(), message.size());
+  append(record.seal());
+}
+
+}  // namespace
+
 JournalWriter::JournalWriter(std::filesystem::path path, const JournalHeader& header, JournalOptions options)
     : impl_(std::make_unique<Impl>(std::move(path), header, options)) {}
 
@@ -319,13 +336,11 @@ void JournalWriter::append_result(std::uint64_t task, std::uint32_t attempt, std
 }
 
 void JournalWriter::append_failure(std::uint64_t task, std::uint32_t attempt, std::string_view message) {
-  // A message past the record limit (1 GiB) is cut: the failure itself must
-  // still be recorded.
-  message = message.substr(0, format::max_payload - format::common_payload);
-  RecordBytes record(format::common_payload + message.size());
-  std::byte* p = put_common(record.payload(), JournalRecordKind::failure, task, attempt);
-  if (!message.empty()) std::memcpy(p, message.data(), message.size());
-  impl_->append(record.seal());
+  append_message(JournalRecordKind::failure, task, attempt, message, [this](auto bytes) { impl_->append(bytes); });
+}
+
+void JournalWriter::append_crash(std::uint64_t task, std::uint32_t attempt, std::string_view message) {
+  append_message(JournalRecordKind::crash, task, attempt, message, [this](auto bytes) { impl_->append(bytes); });
 }
 
 void JournalWriter::flush() {

@@ -5,13 +5,19 @@
 
 namespace partita::launch {
 
-std::optional<double> parse_deadline(const std::string& text) {
+std::optional<double> parse_duration(const std::string& text) {
   std::smatch m;
   if (std::regex_match(text, m, std::regex(R"(\d+(\.\d+)?)"))) return std::stod(text);
-  if (std::regex_match(text, m, std::regex(R"((?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)")) && !text.empty()) {
+  if (std::regex_match(text, m, std::regex(R"((?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?)")) && !text.empty()) {
     const auto part = [&m](int i) { return m[i].matched ? std::stod(m[i].str()) : 0.0; };
     return part(1) * 3600 + part(2) * 60 + part(3);
   }
+  return std::nullopt;
+}
+
+std::optional<double> parse_deadline(const std::string& text) {
+  if (const auto seconds = parse_duration(text)) return seconds;
+  std::smatch m;
   if (std::regex_match(text, m, std::regex(R"((\d{1,2}):(\d{2})(?::(\d{2}))?)"))) {
     const std::time_t now = std::time(nullptr);
     std::tm when = *std::localtime(&now);

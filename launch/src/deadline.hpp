@@ -1,10 +1,15 @@
-// --deadline: when a run must stop starting tasks.
+// Times typed by users: --deadline (when a run must stop starting tasks)
+// and a spec's `timeout` (how long one isolated attempt may run).
 #pragma once
 
 #include <optional>
 #include <string>
 
 namespace partita::launch {
+
+/// Seconds: "3600", "2.5", or a duration "1h30m" / "90m" / "45s" / "0.5s".
+/// nullopt when the text is neither.
+std::optional<double> parse_duration(const std::string& text);
 
 /// Seconds from now: "3600" (seconds), "1h30m" / "90m" / "45s" (a
 /// duration), or "HH:MM" / "HH:MM:SS" (a clock time today, local time; past

@@ -1,5 +1,7 @@
 #include "failure_log.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <sstream>
 
@@ -20,7 +22,7 @@ std::string encode(const RankResults& results) {
       std::string message = f.message;
       std::replace_if(message.begin(), message.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; },
                       ' ');
-      text += std::to_string(f.task) + '\t' + std::to_string(f.attempts) + '\t' + message + '\n';
+      text += fmt::format("{}\t{}\t{}\t{}\t{}\n", f.task, f.attempts, f.crashes, f.quarantined ? 1 : 0, message);
     }
   }
   return text;
@@ -30,11 +32,14 @@ void decode(const std::string& text, std::vector<TaskFailure>& into) {
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
-    const auto tab1 = line.find('\t');
-    const auto tab2 = line.find('\t', tab1 + 1);
-    into.push_back({std::stoull(line.substr(0, tab1)),
-                    static_cast<std::uint32_t>(std::stoul(line.substr(tab1 + 1, tab2 - tab1 - 1))),
-                    line.substr(tab2 + 1)});
+    std::istringstream fields(line);
+    TaskFailure f;
+    int quarantined = 0;
+    fields >> f.task >> f.attempts >> f.crashes >> quarantined;
+    fields.get();  // the tab before the message
+    std::getline(fields, f.message);
+    f.quarantined = quarantined != 0;
+    into.push_back(std::move(f));
   }
 }
 
@@ -63,12 +68,14 @@ void write_failures(const std::filesystem::path& dir, const TaskSpace& space,
   };
   std::string header = "task";
   for (const auto& name : space.sweep_names()) add(header, csv_field(name));
-  file.write(header + ",repeat,attempts,message\n");
+  file.write(header + ",repeat,attempts,crashes,quarantined,message\n");
   for (const auto& f : failures) {
     std::string line = std::to_string(f.task);
     for (const auto& value : space.sweep_values(space.point_of(f.task))) add(line, csv_field(to_text(value)));
     add(line, std::to_string(space.repeat_of(f.task)));
     add(line, std::to_string(f.attempts));
+    add(line, std::to_string(f.crashes));
+    add(line, f.quarantined ? "yes" : "no");
     add(line, csv_field(f.message));
     line += '\n';
     file.write(line);

@@ -14,7 +14,8 @@ namespace partita::launch {
 /// Collective: every rank's failures on rank 0, sorted by task (empty elsewhere).
 std::vector<TaskFailure> gather_failures(const Context& ctx, const RankResults& results);
 
-/// Writes failures.csv (task, swept parameters, repeat, attempts, message),
+/// Writes failures.csv (task, swept parameters, repeat, attempts, crashes,
+/// quarantined, message),
 /// or removes a stale one when there are no failures.
 void write_failures(const std::filesystem::path& dir, const TaskSpace& space,
                     const std::vector<TaskFailure>& failures);

@@ -69,6 +69,7 @@ JournalState load_journal(const fs::path& dir, const std::string& identity, std:
   JournalState state;
   state.done.assign(tasks, 0);
   state.values.assign(tasks * outputs, std::nan(""));
+  state.crashes.assign(tasks, 0);
   std::map<std::uint64_t, TaskFailure> failed;
   auto files = journal_files(dir);
   // Older runs first, so a later run's record of a task wins.
@@ -90,12 +91,17 @@ JournalState load_journal(const fs::path& dir, const std::string& identity, std:
         state.done[record.task] = 1;
         std::copy(record.values.begin(), record.values.end(), state.values.begin() + record.task * outputs);
         failed.erase(record.task);
+      } else if (record.kind == JournalRecordKind::crash) {
+        state.crashes[record.task] = static_cast<std::uint8_t>(std::min(255, state.crashes[record.task] + 1));
       } else if (record.kind == JournalRecordKind::failure && state.done[record.task] == 0) {
         failed[record.task] = {record.task, record.attempt, record.message};
       }
     }
   }
-  for (auto& [task, failure] : failed) state.failures.push_back(std::move(failure));
+  for (auto& [task, failure] : failed) {
+    failure.crashes = state.crashes[task];
+    state.failures.push_back(std::move(failure));
+  }
   return state;
 }
 

@@ -28,6 +28,7 @@ struct JournalState {
   std::vector<std::uint8_t> done;        ///< per task: 1 when a result was journaled
   std::vector<double> values;            ///< tasks x outputs; NaN where not done
   std::vector<TaskFailure> failures;     ///< tasks whose latest record is a failure
+  std::vector<std::uint8_t> crashes;     ///< per task: attempts that killed their worker (at most 255)
   std::uint32_t next_run = 0;            ///< the run number for new files
   std::uint64_t torn_files = 0;          ///< files that ended in a torn record (dropped)
 };

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <toml.hpp>
 
+#include "deadline.hpp"
 #include "spec_error.hpp"
 #include "spec_text_check.hpp"
 #include "suggest.hpp"
@@ -21,7 +22,8 @@ namespace {
 
 const std::vector<std::string> top_level_keys = {"name",  "kernel", "seed",   "repeat",
                                                  "params", "sweep", "output", "schedule", "threads_per_task",
-                                                 "retries", "max_failures"};
+                                                 "retries", "max_failures", "isolation", "timeout",
+                                                 "quarantine_after"};
 const std::vector<std::string> schedule_keys = {"kind", "chunk"};
 const std::vector<std::string> output_keys = {"dir", "format"};
 constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
@@ -327,6 +329,49 @@ void check_points(const Reader& reader, const JobSpec& job, const toml::table& t
 
 }  // namespace
 
+namespace {
+
+// isolation, timeout and quarantine_after: the last two only mean something
+// for worker processes, so they are refused without them.
+void read_isolation(const Reader& reader, const toml::table& top, JobSpec& job) {
+  if (const auto it = top.find("isolation"); it != top.end()) {
+    const std::string kind = reader.string(it->second, "isolation");
+    if (kind != "thread" && kind != "process") {
+      reader.fail(it->second, fmt::format("isolation = \"{}\": must be \"thread\" (tasks run on the rank's threads) "
+                                          "or \"process\" (in worker processes: a crash fails only that attempt)",
+                                          kind));
+    }
+    job.isolation = kind == "process" ? Isolation::process : Isolation::thread;
+  }
+  const auto needs_process = [&](const toml::value& v, const char* key) {
+    if (job.isolation != Isolation::process) {
+      reader.fail(v, fmt::format("{} = {}: needs isolation = \"process\" (a task on a rank's thread cannot be "
+                                 "stopped or survive a crash)",
+                                 key, Reader::shown(v)));
+    }
+  };
+  if (const auto it = top.find("timeout"); it != top.end()) {
+    const toml::value& v = it->second;
+    std::optional<double> seconds;
+    if (v.is_string()) seconds = parse_duration(v.as_string().str);
+    if (v.is_integer() && v.as_integer() > 0) seconds = static_cast<double>(v.as_integer());
+    if (v.is_floating() && std::isfinite(v.as_floating())) seconds = v.as_floating();
+    if (!seconds || *seconds <= 0.0 || *seconds > 30.0 * 86400) {
+      reader.fail(v, fmt::format("timeout = {}: must be a duration such as \"30s\", \"5m\", \"1h30m\" or seconds "
+                                 "(> 0, at most 30 days)",
+                                 Reader::shown(v)));
+    }
+    needs_process(v, "timeout");
+    job.timeout_seconds = *seconds;
+  }
+  if (const auto it = top.find("quarantine_after"); it != top.end()) {
+    job.quarantine_after = static_cast<int>(reader.integer(it->second, "quarantine_after", 1, 1000));
+    needs_process(it->second, "quarantine_after");
+  }
+}
+
+}  // namespace
+
 JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -416,6 +461,7 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
                                  Reader::shown(v)));
     }
   }
+  read_isolation(reader, top, job);
   if (job.output_dir.empty()) job.output_dir = job.name + ".out";
   // Paths in a spec are relative to the spec's own folder, so a job file
   // means the same wherever it is run from (--out, typed by the user, stays

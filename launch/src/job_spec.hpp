@@ -15,6 +15,9 @@ namespace partita::launch {
 
 enum class SweepMode { grid, zip };
 enum class OutputFormat { csv, jsonl };
+/// Where a task's kernel runs: on the rank's own threads, or in a worker
+/// process of the rank, so a crash fails only that attempt.
+enum class Isolation { thread, process };
 
 /// One swept parameter and its values, as listed in [sweep].
 struct SweepAxis {
@@ -35,6 +38,9 @@ struct JobSpec {
   int threads_per_task = 1;        ///< `threads_per_task`: T >= 1, or 0 for "auto"
   int retries = 0;                 ///< `retries`: extra attempts of a failed task
   double max_failures = 0.0;       ///< `max_failures`: a count >= 1, a fraction of the tasks < 1, or 0: no limit
+  Isolation isolation = Isolation::thread;  ///< `isolation`
+  double timeout_seconds = 0.0;    ///< `timeout` of one isolated attempt; 0: none
+  int quarantine_after = 2;        ///< `quarantine_after`: worker crashes that quarantine a task
   std::string output_dir;          ///< [output] dir, else "<name>.out"; relative to the spec's folder
   OutputFormat format = OutputFormat::csv;
 };

@@ -3,7 +3,11 @@
 // per task). Both give a cost hint, so the auto schedule starts the most
 // expensive tasks first.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <thread>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -36,8 +40,9 @@ KernelInfo synthetic_kernel() {
        "pareto shape, > 1; smaller means a heavier tail (pareto only)"},
       {"fail_fraction", ParamType::real, 0.0, 0.0, 1.0, {},
        "fraction of tasks that fail, chosen by a draw from each task's stream (tests failure handling)"},
-      {"failure", ParamType::choice, std::string("throw"), 0, 0, {"throw", "nan"},
-       "how a failing task fails: throw an exception, or return NaN outputs"},
+      {"failure", ParamType::choice, std::string("throw"), 0, 0, {"throw", "nan", "segfault", "abort", "exit", "hang"},
+       "how a failing task fails: throw an exception, return NaN outputs; or, to test isolation = \"process\" "
+       "(they end or stall the whole process), segfault, abort, exit(3), hang"},
   };
   k.outputs = {{"cost_us", "this task's drawn cost in microseconds"},
                {"iterations", "loop iterations burnt: round(cost_us x " +
@@ -60,9 +65,16 @@ KernelInfo synthetic_kernel() {
     out[1] = static_cast<double>(burnt.iterations);
     out[2] = static_cast<double>(burnt.checksum);
     if (!fails) return;
-    if (p.text("failure") == "nan") {
+    const std::string& how = p.text("failure");
+    if (how == "nan") {
       out[2] = std::nan("");
       return;
+    }
+    if (how == "segfault") std::raise(SIGSEGV);
+    if (how == "abort") std::abort();
+    if (how == "exit") std::_Exit(3);
+    if (how == "hang") {
+      for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
     }
     throw std::runtime_error("injected failure (fail_fraction = " + to_text(p.at("fail_fraction")) + ")");
   };

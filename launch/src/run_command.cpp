@@ -16,6 +16,7 @@
 #include "atomic_file.hpp"
 #include "exit_codes.hpp"
 #include "failure_log.hpp"
+#include "fork_server.hpp"
 #include "job_journal.hpp"
 #include "job_spec.hpp"
 #include "partita/error.hpp"
@@ -110,6 +111,7 @@ int threads_per_task(const Context& ctx, int requested, std::uint64_t tasks) {
 struct Carryover {
   JournalState state;              ///< complete on rank 0 only
   std::vector<std::uint64_t> todo; ///< tasks to run now, ascending
+  std::vector<std::uint8_t> crashes;  ///< per task, isolation = "process" only: earlier runs' crashes
   std::string problem;             ///< a journal that belongs to another job
 };
 
@@ -121,9 +123,12 @@ Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& sp
     try {
       carry.state = load_journal(journal_dir(job.output_dir), job_identity(job, space), space.tasks(), outputs);
       skip = carry.state.done;
-      if (!options.retry_failed) {
-        for (const auto& f : carry.state.failures) skip[f.task] = 1;
+      // A quarantined task stays failed: --retry-failed reruns the others.
+      for (auto& f : carry.state.failures) {
+        f.quarantined = f.crashes >= static_cast<std::uint32_t>(job.quarantine_after);
+        if (!options.retry_failed || f.quarantined) skip[f.task] = 1;
       }
+      carry.crashes = std::move(carry.state.crashes);
     } catch (const Error& e) {
       carry.problem = e.what();
     }
@@ -132,6 +137,10 @@ Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& sp
   if (!carry.problem.empty()) return carry;
   MPI_Bcast(skip.data(), static_cast<int>(skip.size()), MPI_BYTE, 0, ctx.comm());
   MPI_Bcast(&carry.state.next_run, 1, MPI_UINT32_T, 0, ctx.comm());
+  if (job.isolation == Isolation::process && options.resume) {
+    carry.crashes.resize(space.tasks());
+    MPI_Bcast(carry.crashes.data(), static_cast<int>(carry.crashes.size()), MPI_BYTE, 0, ctx.comm());
+  }
   for (std::uint64_t task = 0; task < space.tasks(); ++task) {
     if (skip[task] == 0) carry.todo.push_back(task);
   }
@@ -169,7 +178,7 @@ Outcome merge_runs(const TaskSpace& space, std::size_t outputs, const JournalSta
 }
 
 
-int run_job(const Runtime& runtime, const RunOptions& options) {
+int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isolation) {
   const Context& ctx = runtime.context();
   const bool root = ctx.rank() == 0;
   const auto start = std::chrono::steady_clock::now();
@@ -237,7 +246,11 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
                      &journal_failed,
                      &stop,
                      journal ? &*journal : nullptr,
-                     {}};
+                     {},
+                     isolation,
+                     job.timeout_seconds,
+                     job.quarantine_after,
+                     carry.crashes};
   if (options.deadline_seconds) {
     run.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                std::chrono::duration<double>(*options.deadline_seconds));
@@ -328,20 +341,47 @@ int run_job(const Runtime& runtime, const RunOptions& options) {
   progress.finish(space.tasks(), report.wall_seconds, summary.results.string());
   if (!options.quiet && !progress.json()) print_summary(job, space, values, report, summary);
   if (!all_failures.empty()) {
-    print_error(fmt::format("{} of {} tasks failed (first: task {}: {}); see {}", all_failures.size(),
-                            space.tasks(), all_failures.front().task, all_failures.front().message,
+    const auto quarantined = std::count_if(all_failures.begin(), all_failures.end(),
+                                           [](const TaskFailure& f) { return f.quarantined; });
+    const std::string quarantine =
+        quarantined == 0 ? std::string()
+                         : fmt::format(", {} quarantined (their worker crashed quarantine_after = {} times; "
+                                       "--retry-failed skips them)",
+                                       quarantined, job.quarantine_after);
+    print_error(fmt::format("{} of {} tasks failed{} (first: task {}: {}); see {}", all_failures.size(),
+                            space.tasks(), quarantine, all_failures.front().task, all_failures.front().message,
                             (dir / "failures.csv").string()));
   }
   return all_failures.empty() ? exit_success : exit_task_failed;
+}
+
+// isolation = "process" needs its fork server before MPI starts; a spec
+// that does not parse is left for run_job to report.
+std::optional<JobSpec> isolated_job(const RunOptions& options) {
+  try {
+    JobSpec job = parse_job_spec(options.job_file, builtin_kernels());
+    if (job.isolation == Isolation::process) return job;
+  } catch (const SpecError&) {
+  }
+  return std::nullopt;
 }
 
 }  // namespace
 
 int run_command(const RunOptions& options, int* argc, char*** argv) {
   SignalStop::arm();  // before MPI starts: a walltime signal may come at any moment
+  std::optional<ForkServer> isolation;
+  if (const auto job = isolated_job(options)) {
+    try {
+      isolation.emplace(*job);
+    } catch (const Error& e) {
+      print_error(e.what());
+      return exit_internal;
+    }
+  }
   const Runtime runtime(argc, argv, {MPI_COMM_WORLD, options.threads});
   try {
-    return run_job(runtime, options);
+    return run_job(runtime, options, isolation ? &*isolation : nullptr);
   } catch (const IoError& e) {
     print_error(fmt::format("rank {}: {}; every finished task is safe in the journal: make room, then run again "
                             "with --resume",

@@ -10,6 +10,8 @@
 #include "partita/error.hpp"
 #include "partita/rng.hpp"
 #include "partita/worker.hpp"
+#include "task_attempt.hpp"
+#include "worker_process.hpp"
 
 namespace partita::launch {
 
@@ -24,37 +26,14 @@ std::pair<std::vector<std::uint64_t>, std::vector<double>> RankResults::merged()
 
 namespace {
 
-// One attempt: "" when the kernel produced finite outputs, else why not.
-std::string attempt(const JobSpec& job, const ParamSet& params, std::uint64_t task, std::span<double> out) {
-  Rng rng(job.seed, task);
-  try {
-    job.kernel->evaluate(params, rng, out);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "the kernel threw something that is not a std::exception";
-  }
-  for (std::size_t o = 0; o < out.size(); ++o) {
-    if (!std::isfinite(out[o])) {
-      return fmt::format("output '{}' is not finite ({})", job.kernel->outputs[o].name, out[o]);
-    }
-  }
-  return {};
-}
-
-}  // namespace
-
-// Journals a finished task. A journal that cannot be written (a full disk)
-// stops this rank: what is flushed is safe, and the task reruns on resume.
-void journal_task(const TaskRunOptions& options, std::uint64_t task, std::uint32_t attempts,
-                  std::span<const double> out, const std::string& problem) {
+// Appends to the journal with `append`. A journal that cannot be written (a
+// full disk) stops this rank: what is flushed is safe, and the task reruns
+// on resume.
+template <class Append>
+void journal(const TaskRunOptions& options, Append&& append) {
   if (options.journal == nullptr) return;
   try {
-    if (problem.empty()) {
-      options.journal->append_result(task, attempts, out);
-    } else {
-      options.journal->append_failure(task, attempts, problem);
-    }
+    append(*options.journal);
   } catch (const Error&) {
     if (options.journal_failed) options.journal_failed->store(true);
     if (options.stop) options.stop->store(true);
@@ -78,6 +57,8 @@ class Pace {
   std::atomic<std::uint64_t> tasks_{0};
 };
 
+}  // namespace
+
 WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space,
                     std::span<const std::uint64_t> todo, const TaskRunOptions& options, RankResults& results) {
   const std::size_t outputs = job.kernel->outputs.size();
@@ -86,6 +67,15 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
   };
   std::atomic<std::uint64_t> failed{0};
   Pace pace;
+  // One worker process per rank thread, each touched only by its thread.
+  std::vector<WorkerProcess> isolated;
+  if (options.isolation != nullptr) {
+    const int workers = workers_per_rank(ctx, options.loop.threads_per_task);
+    isolated.reserve(workers);
+    for (int w = 0; w < workers; ++w) {
+      isolated.emplace_back(*options.isolation, options.loop.threads_per_task, options.timeout_seconds);
+    }
+  }
   return for_each(
       ctx, todo.size(),
       [&](std::uint64_t position) {
@@ -103,13 +93,25 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
         const ParamSet& params = space.params(space.point_of(task));
         std::string problem;
         std::uint32_t attempts = 0;
+        std::uint32_t crashes = options.earlier_crashes.empty() ? 0 : options.earlier_crashes[task];
+        bool quarantined = false;
         do {
           ++attempts;
-          problem = attempt(job, params, task, out);
-        } while (!problem.empty() && attempts <= static_cast<std::uint32_t>(options.retries));
+          if (isolated.empty()) {
+            problem = attempt_task(job, params, task, out);
+            continue;
+          }
+          const IsolatedAttempt outcome = isolated[worker].run(task, space.spec_position(space.point_of(task)), out);
+          problem = outcome.problem;
+          if (outcome.crashed) {
+            // Crashes count toward quarantine across runs.
+            journal(options, [&](JournalWriter& j) { j.append_crash(task, attempts, problem); });
+            quarantined = ++crashes >= static_cast<std::uint32_t>(options.quarantine_after);
+          }
+        } while (!problem.empty() && !quarantined && attempts <= static_cast<std::uint32_t>(options.retries));
         if (!problem.empty()) {
           std::fill(out.begin(), out.end(), std::nan(""));
-          results.failures[worker].push_back({task, attempts, problem});
+          results.failures[worker].push_back({task, attempts, problem, crashes, quarantined});
           if (options.max_failures > 0 && failed.fetch_add(1) + 1 > options.max_failures && options.stop) {
             options.stop->store(true);
           }
@@ -117,7 +119,13 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
         results.ids[worker].push_back(task);
         if (options.trace) results.slices[worker].push_back({task, start, seconds()});
         pace.add(std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
-        journal_task(options, task, attempts, out, problem);
+        journal(options, [&](JournalWriter& j) {
+          if (problem.empty()) {
+            j.append_result(task, attempts, out);
+          } else {
+            j.append_failure(task, attempts, problem);
+          }
+        });
       },
       options.loop);
 }

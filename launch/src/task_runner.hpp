@@ -15,6 +15,7 @@
 #include "partita/context.hpp"
 #include "partita/for_each.hpp"
 #include "partita/journal.hpp"
+#include "fork_server.hpp"
 #include "task_space.hpp"
 
 namespace partita::launch {
@@ -27,11 +28,13 @@ struct TaskSlice {
 };
 
 /// A task that failed every attempt: the kernel threw or returned a value
-/// that is not finite.
+/// that is not finite, or (isolation = "process") crashed its worker.
 struct TaskFailure {
   std::uint64_t task = 0;
   std::uint32_t attempts = 0;
   std::string message;
+  std::uint32_t crashes = 0;  ///< attempts that killed their worker, this run and earlier ones
+  bool quarantined = false;   ///< crashes reached quarantine_after: never attempted again
 };
 
 struct RankResults {
@@ -59,6 +62,14 @@ struct TaskRunOptions {
   /// Start no task that, at the mean pace of this run's tasks so far, would
   /// end after this time (then raise stop). Unset: no deadline.
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// isolation = "process": attempts run in worker processes this server
+  /// forks (one per rank thread), each limited to timeout_seconds (0: none);
+  /// a task whose worker died quarantine_after times is not attempted again.
+  ForkServer* isolation = nullptr;
+  double timeout_seconds = 0.0;
+  int quarantine_after = 2;
+  /// Per task: crashes journaled by earlier runs (empty: none).
+  std::span<const std::uint8_t> earlier_crashes;
 };
 
 /// Runs the tasks of `todo` (task ids) this rank is given; loop.order, if

@@ -32,6 +32,12 @@ class TaskSpace {
   /// "samples=1000, dim=2" for messages.
   std::string describe_point(std::uint64_t point) const;
 
+  /// Where a point (by id) stands in the spec's own expansion: the same
+  /// number unless the ids were renumbered.
+  std::uint64_t spec_position(std::uint64_t point) const noexcept {
+    return spec_position_.empty() ? point : spec_position_[point];
+  }
+
   /// A text that changes whenever the tasks would compute something else:
   /// kernel, seed, repeat and every point's parameters.
   std::string identity(const JobSpec& job) const;
@@ -41,6 +47,7 @@ class TaskSpace {
   std::vector<std::string> sweep_names_;
   std::vector<ParamSet> points_;
   std::vector<std::vector<ParamValue>> sweep_values_;
+  std::vector<std::uint64_t> spec_position_;  ///< by point id; empty: the identity
 };
 
 }  // namespace partita::launch

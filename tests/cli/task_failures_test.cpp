@@ -34,7 +34,7 @@ TEST_F(TaskFailures, JobGoesOnAndFailuresAreListed) {
   EXPECT_NE(result.err.find("tasks failed (first: task"), std::string::npos) << describe(result);
   const auto failures = read_csv(out() / "failures.csv");
   ASSERT_FALSE(failures.rows.empty());
-  EXPECT_EQ(failures.header, (std::vector<std::string>{"task", "repeat", "attempts", "message"}));
+  EXPECT_EQ(failures.header, (std::vector<std::string>{"task", "repeat", "attempts", "crashes", "quarantined", "message"}));
   const auto results = read_csv(out() / "results.csv");
   ASSERT_EQ(results.rows.size(), 50u) << "every task has a row, failed ones with empty outputs";
   std::size_t empty = 0;
@@ -42,7 +42,9 @@ TEST_F(TaskFailures, JobGoesOnAndFailuresAreListed) {
   EXPECT_EQ(empty, failures.rows.size());
   for (const auto& row : failures.rows) {
     EXPECT_EQ(row[2], "1");
-    EXPECT_NE(row[3].find("injected failure"), std::string::npos);
+    EXPECT_EQ(row[3], "0") << "a kernel that throws does not crash anything";
+    EXPECT_EQ(row[4], "no");
+    EXPECT_NE(row[5].find("injected failure"), std::string::npos);
     EXPECT_TRUE(results.rows.at(std::stoul(row[0])).back().empty()) << "task " << row[0];
   }
   // summary's n counts the repeats that succeeded.
@@ -62,7 +64,7 @@ TEST_F(TaskFailures, NonFiniteOutputIsAFailure) {
   EXPECT_EQ(result.exit_code, 3) << describe(result);
   const auto failures = read_csv(out() / "failures.csv");
   ASSERT_FALSE(failures.rows.empty());
-  EXPECT_NE(failures.rows[0][3].find("output 'checksum' is not finite"), std::string::npos) << failures.rows[0][3];
+  EXPECT_NE(failures.rows[0][5].find("output 'checksum' is not finite"), std::string::npos) << failures.rows[0][5];
 }
 
 TEST_F(TaskFailures, RetriesRunTheSameComputationAgain) {

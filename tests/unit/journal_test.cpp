@@ -492,6 +492,26 @@ TEST_F(JournalTest, SkipsIntactRecordsOfUnknownKinds) {
   EXPECT_EQ(c.records[1], result(1));
 }
 
+// A crash record (an attempt that killed its isolated worker) reads back
+// with its kind, task, attempt and message, beside the task's final failure.
+TEST_F(JournalTest, CrashRecordsReadBackBesideFailures) {
+  {
+    JournalWriter w(file(), test_header());
+    w.append_crash(3, 1, "worker process killed by signal 11 (Segmentation fault)");
+    w.append_failure(3, 1, "worker process killed by signal 11 (Segmentation fault)");
+    w.close();
+  }
+  const JournalContents c = read_journal(file());
+  EXPECT_FALSE(c.torn);
+  EXPECT_EQ(c.skipped_records, 0u);
+  ASSERT_EQ(c.records.size(), 2u);
+  EXPECT_EQ(c.records[0].kind, JournalRecordKind::crash);
+  EXPECT_EQ(c.records[0].task, 3u);
+  EXPECT_EQ(c.records[0].attempt, 1u);
+  EXPECT_EQ(c.records[0].message, "worker process killed by signal 11 (Segmentation fault)");
+  EXPECT_EQ(c.records[1].kind, JournalRecordKind::failure);
+}
+
 TEST_F(JournalTest, ListsJournalFilesSortedByName) {
   for (const char* name : {"rank-2.run-0.journal", "rank-10.run-0.journal", "notes.txt", "rank-1.journal.tmp"}) {
     write_bytes(dir_ / name, "");

@@ -64,6 +64,10 @@ class JournalWriter {
   /// Buffers a failure record (the kernel's message, any bytes). Thread-safe;
   /// flushes and throws as append_result does.
   void append_failure(std::uint64_t task, std::uint32_t attempt, std::string_view message);
+  /// Buffers a crash record: one attempt that killed the process running it
+  /// (a launcher's isolated worker), not a task's final verdict. Thread-safe;
+  /// flushes and throws as append_result does.
+  void append_crash(std::uint64_t task, std::uint32_t attempt, std::string_view message);
 
   /// Writes every record appended before the call (waiting for a flush other
   /// threads have begun) and, when options.sync, fdatasyncs them. Thread-safe.
@@ -101,14 +105,14 @@ class JournalWriter {
 /// in JournalContents::skipped_records), so a kind that older readers may
 /// safely ignore can be added without a new format version; a kind that
 /// changes the meaning of others needs one.
-enum class JournalRecordKind : std::uint8_t { result = 1, failure = 2 };
+enum class JournalRecordKind : std::uint8_t { result = 1, failure = 2, crash = 3 };
 
 struct JournalRecord {
   JournalRecordKind kind = JournalRecordKind::result;
   std::uint64_t task = 0;
   std::uint32_t attempt = 0;
   std::vector<double> values;  ///< result records only, bitwise as written
-  std::string message;         ///< failure records only
+  std::string message;         ///< failure and crash records only
 
   friend bool operator==(const JournalRecord&, const JournalRecord&) = default;
 };

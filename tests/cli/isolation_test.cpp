@@ -1,0 +1,150 @@
+// isolation = "process": a kernel that segfaults, aborts, exits or hangs
+// fails that attempt only; the job goes on, its other results are the bytes
+// an in-process run gives, a task that keeps crashing is quarantined (across
+// resumes), a runaway attempt is killed at its timeout, and walltime
+// signals sent to every process of the job drain it as usual.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cli_checks.hpp"
+#include "cli_runner.hpp"
+#include "test_dir.hpp"
+
+namespace partita::cli_test {
+namespace {
+
+// 120 tasks of 2 ms; about one in ten fails (the draw is the task's own,
+// so the same tasks fail in every mode and layout).
+std::string job(const std::string& extra, const std::string& failure) {
+  return "kernel = \"synthetic\"\nseed = 3\nrepeat = 120\n" + extra +
+         "[params]\ndistribution = \"constant\"\nmean_us = 2000\nfail_fraction = 0.1\nfailure = \"" + failure +
+         "\"\n";
+}
+
+class Isolation : public ::testing::Test {
+ protected:
+  std::string args(const std::string& toml, const std::string& out_name, const std::string& extra = "") {
+    const auto file = dir_.write(out_name + ".toml", toml);
+    return "run " + quote(file.string()) + " --out " + quote(out(out_name).string()) + " --quiet " + extra;
+  }
+  fs::path out(const std::string& name) const { return dir_ / name; }
+  // What an in-process run gives when the same tasks throw instead.
+  std::string in_process_results() {
+    const auto result = run_shell(partita(args(job("", "throw"), "threads", "--threads 2 --restart")));
+    EXPECT_EQ(result.exit_code, 3) << describe(result);
+    return read_file(out("threads") / "results.csv");
+  }
+  TestDir dir_;
+};
+
+TEST_F(Isolation, SegfaultingTasksFailAloneAndTheRestMatchAnInProcessRun) {
+  const auto result =
+      run_shell(mpiexec_partita(2, args(job("isolation = \"process\"\nretries = 1\n", "segfault"), "out", "--threads 2")));
+  EXPECT_EQ(result.exit_code, 3) << describe(result);
+  EXPECT_NE(result.err.find("quarantined"), std::string::npos) << describe(result);
+  const auto failures = read_csv(out("out") / "failures.csv");
+  EXPECT_EQ(failures.header,
+            (std::vector<std::string>{"task", "repeat", "attempts", "crashes", "quarantined", "message"}));
+  ASSERT_FALSE(failures.rows.empty());
+  for (const auto& row : failures.rows) {
+    EXPECT_EQ(row[2], "2") << "1 attempt + 1 retry";
+    EXPECT_EQ(row[3], "2") << "both crashed";
+    EXPECT_EQ(row[4], "yes") << "quarantine_after defaults to 2";
+    // A sanitizer build turns the signal into its own exit; both are crashes.
+    EXPECT_TRUE(row[5].find("killed by signal 11") != std::string::npos ||
+                row[5].find("worker process exited with status") != std::string::npos)
+        << row[5];
+  }
+  EXPECT_EQ(read_file(out("out") / "results.csv"), in_process_results());
+}
+
+TEST_F(Isolation, AbortAndExitAreCrashesOfThatAttemptOnly) {
+  for (const std::string failure : {"abort", "exit"}) {
+    const auto result =
+        run_shell(partita(args(job("isolation = \"process\"\n", failure), failure, "--threads 2")));
+    EXPECT_EQ(result.exit_code, 3) << describe(result);
+    const auto failures = read_csv(out(failure) / "failures.csv");
+    ASSERT_FALSE(failures.rows.empty());
+    for (const auto& row : failures.rows) {
+      EXPECT_EQ(row[3], "1");
+      EXPECT_EQ(row[4], "no") << "one crash is below quarantine_after = 2";
+      EXPECT_NE(row[5].find(failure == "exit" ? "exited with status 3" : "worker process"), std::string::npos)
+          << row[5];
+    }
+    EXPECT_EQ(read_file(out(failure) / "results.csv"), in_process_results()) << failure;
+  }
+}
+
+TEST_F(Isolation, TimeoutKillsARunawayAttempt) {
+  const auto result = run_shell(
+      partita(args(job("isolation = \"process\"\ntimeout = \"0.3s\"\n", "hang"), "out", "--threads 2")),
+      std::chrono::seconds(60));
+  EXPECT_EQ(result.exit_code, 3) << describe(result);
+  const auto failures = read_csv(out("out") / "failures.csv");
+  ASSERT_FALSE(failures.rows.empty());
+  for (const auto& row : failures.rows) {
+    EXPECT_NE(row[5].find("timed out: still running after timeout = 0.3 s"), std::string::npos) << row[5];
+    EXPECT_EQ(row[3], "1");
+  }
+  EXPECT_EQ(read_file(out("out") / "results.csv"), in_process_results());
+}
+
+// Crashes add up across runs: --retry-failed reruns a crashed task until it
+// has crashed quarantine_after times, then leaves it.
+TEST_F(Isolation, QuarantineHoldsAcrossResumes) {
+  const std::string spec = job("isolation = \"process\"\nquarantine_after = 2\n", "segfault");
+  const auto first = run_shell(partita(args(spec, "out", "--threads 2")));
+  ASSERT_EQ(first.exit_code, 3) << describe(first);
+  EXPECT_EQ(first.err.find("quarantined"), std::string::npos) << describe(first);
+  const auto second = run_shell(mpiexec_partita(2, args(spec, "out", "--resume --retry-failed --threads 1")));
+  ASSERT_EQ(second.exit_code, 3) << describe(second);
+  EXPECT_NE(second.err.find("quarantined (their worker crashed quarantine_after = 2 times"), std::string::npos)
+      << describe(second);
+  const std::string failures = read_file(out("out") / "failures.csv");
+  for (const auto& row : read_csv(out("out") / "failures.csv").rows) {
+    EXPECT_EQ(row[3], "2");
+    EXPECT_EQ(row[4], "yes");
+  }
+  const auto third = run_shell(partita(args(spec, "out", "--resume --retry-failed --threads 2")));
+  ASSERT_EQ(third.exit_code, 3) << describe(third);
+  EXPECT_EQ(read_file(out("out") / "failures.csv"), failures) << "a quarantined task is not run again";
+  EXPECT_EQ(read_file(out("out") / "results.csv"), in_process_results());
+}
+
+// Slurm signals every process of a job step, workers included: they ignore
+// it, the ranks drain, and the resume gives the bytes of an unbroken run.
+TEST_F(Isolation, WalltimeSignalToEveryProcessDrainsTheJob) {
+  const std::string spec = "kernel = \"synthetic\"\nseed = 5\nrepeat = 240\nisolation = \"process\"\n"
+                           "[params]\ndistribution = \"exponential\"\nmean_us = 12000\n";
+  const std::string journal = quote((out("out") / "journal" / "rank-0.run-0.journal").string());
+  const auto stopped = run_shell(
+      mpiexec_partita(2, args(spec, "out", "--threads 1")) + " & pid=$!; for i in $(seq 600); do [ -e " + journal +
+      " ] && break; sleep 0.05; done; sleep 0.5; "
+      "ranks=$(pgrep -P $pid); servers=$(for p in $ranks; do pgrep -P $p; done); "
+      "workers=$(for p in $servers; do pgrep -P $p; done); kill -TERM $ranks $servers $workers; wait $pid");
+  ASSERT_EQ(stopped.exit_code, 75) << describe(stopped);
+  EXPECT_NE(stopped.err.find("SIGTERM: stopped with"), std::string::npos) << describe(stopped);
+  EXPECT_FALSE(fs::exists(out("out") / "failures.csv")) << "no worker died of the signal";
+  const auto resumed = run_shell(partita(args(spec, "out", "--resume --threads 2")));
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  const auto reference = run_shell(partita(args(spec, "reference", "--threads 2")));
+  EXPECT_EQ(reference.exit_code, 0) << describe(reference);
+  EXPECT_EQ(read_file(out("out") / "results.csv"), read_file(out("reference") / "results.csv"));
+}
+
+TEST_F(Isolation, SpecMistakesAreNamed) {
+  const auto check = [&](const std::string& text, int line, const std::string& needle) {
+    const auto result = run_shell(partita(args("kernel = \"synthetic\"\n" + text, "bad")));
+    expect_bad_input(result, out("bad").string() + ".toml:" + std::to_string(line), {needle});
+  };
+  check("isolation = \"fork\"\n", 2, "must be \"thread\"");
+  check("timeout = \"30s\"\n", 2, "needs isolation = \"process\"");
+  check("quarantine_after = 3\n", 2, "needs isolation = \"process\"");
+  check("isolation = \"process\"\ntimeout = \"soon\"\n", 3, "timeout = \"soon\": must be a duration");
+  check("isolation = \"process\"\ntimeout = -1\n", 3, "timeout = -1");
+  check("isolation = \"process\"\nquarantine_after = 0\n", 3, "quarantine_after");
+}
+
+}  // namespace
+}  // namespace partita::cli_test
