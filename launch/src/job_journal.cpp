@@ -9,6 +9,7 @@
 
 #include "partita/journal.hpp"
 #include "partita/version.hpp"
+#include "point_table.hpp"
 #include "result_files.hpp"
 #include "spec_error.hpp"
 
@@ -39,8 +40,7 @@ std::string what_changed(const std::string& journal, const std::string& job) {
     const std::string before = it == old_fields.end() ? "absent" : it->second;
     if (before == value) continue;
     if (!changes.empty()) changes += ", ";
-    changes += key == "points" ? std::string("the swept or fixed parameters")
-                               : fmt::format("{} (journal {}, now {})", key, before, value);
+    changes += fmt::format("{} (journal {}, now {})", key, before, value);
   }
   return changes.empty() ? "its identity" : changes;
 }
@@ -56,12 +56,13 @@ std::uint32_t run_of(const fs::path& file) {
 
 fs::path journal_dir(const fs::path& output_dir) { return output_dir / "journal"; }
 
-std::string job_identity(const JobSpec& job, const TaskSpace& space) {
+std::string job_identity(const JobSpec& job) {
   std::string outputs;
   for (const auto& o : job.kernel->outputs) outputs += (outputs.empty() ? "" : ",") + o.name;
-  return fmt::format("kernel={}\nseed={}\nrepeat={}\noutputs={}\ntasks={}\npoints={}\nversion={}\n",
-                     job.kernel->name, job.seed, job.repeat, outputs, space.tasks(),
-                     fingerprint(space.identity(job)), version_string);
+  // The points are not part of it: the point table (point_table.hpp)
+  // matches them, so that a sweep may grow between runs.
+  return fmt::format("kernel={}\nseed={}\nrepeat={}\noutputs={}\nversion={}\n", job.kernel->name, job.seed,
+                     job.repeat, outputs, version_string);
 }
 
 JournalState load_journal(const fs::path& dir, const std::string& identity, std::uint64_t tasks,
@@ -123,7 +124,9 @@ JournalSummary summarize_journal(const fs::path& dir) {
     }
   }
   const auto fields = identity_fields(summary.identity);
-  if (const auto it = fields.find("tasks"); it != fields.end()) summary.tasks = std::stoull(it->second);
+  const auto table = read_point_table(dir);
+  const auto repeat = fields.find("repeat");
+  if (table && repeat != fields.end()) summary.tasks = table->size() * std::stoull(repeat->second);
   for (const auto& [task, count] : results) summary.duplicated += count > 1 ? 1 : 0;
   for (const auto& [task, ok] : seen) {
     summary.done += ok ? 1 : 0;

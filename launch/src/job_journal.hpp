@@ -19,9 +19,9 @@ namespace partita::launch {
 std::filesystem::path journal_dir(const std::filesystem::path& output_dir);
 
 /// The job's identity as key=value lines (kernel, seed, repeat, outputs,
-/// tasks, a fingerprint of every point's parameters, version): what a
-/// journal must match to be resumed.
-std::string job_identity(const JobSpec& job, const TaskSpace& space);
+/// version): what a journal must match to be resumed. Its points are
+/// matched by the journal's point table (point_table.hpp).
+std::string job_identity(const JobSpec& job);
 
 /// What earlier runs finished, read from every journal file.
 struct JournalState {

@@ -26,6 +26,7 @@
 #include "partita/runtime.hpp"
 #include "partita/version.hpp"
 #include "placement_warnings.hpp"
+#include "point_table.hpp"
 #include "rank_messages.hpp"
 #include "run_lock.hpp"
 #include "signal_stop.hpp"
@@ -115,13 +116,63 @@ struct Carryover {
   std::string problem;             ///< a journal that belongs to another job
 };
 
-Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& space, const RunOptions& options) {
+// Rank 0 matches the spec's points against the journal's point table (a
+// resume of a sweep extended since keeps the old points' ids); every rank
+// then numbers its points the same way. Returns why a resume is refused, or "".
+struct PointIdsDecision {
+  std::string problem;
+  std::uint64_t added = 0;
+  bool write_table = false;  ///< rank 0: the journal's table must be (re)written
+};
+
+PointIdsDecision settle_point_ids(const Context& ctx, const JobSpec& job, TaskSpace& space,
+                                  const RunOptions& options) {
+  PointIdsDecision decision;
+  std::vector<std::uint64_t> spec_position;
+  if (ctx.rank() == 0) {
+    try {
+      const fs::path dir = journal_dir(job.output_dir);
+      const auto table = options.resume ? read_point_table(dir) : std::nullopt;
+      if (table) {
+        PointIds ids = match_points(*table, point_fingerprints(space));
+        decision.problem = ids.problem.empty()
+                               ? std::string()
+                               : fmt::format("{}: {}. Pass --restart to discard the journal (and its results), or "
+                                             "--out to run elsewhere",
+                                             (dir / "points").string(), ids.problem);
+        decision.added = ids.added;
+        if (!ids.identity()) spec_position = std::move(ids.spec_position);
+      } else if (options.resume && !journal_files(dir).empty()) {
+        decision.problem = fmt::format("{}: missing: the journal cannot say which sweep point each result belongs "
+                                       "to. Pass --restart to discard it, or --out to run elsewhere",
+                                       (dir / "points").string());
+      }
+      decision.write_table = options.journal && (!table || decision.added > 0);
+    } catch (const Error& e) {
+      decision.problem = e.what();
+    }
+  }
+  decision.problem = broadcast_text(ctx, decision.problem);
+  if (!decision.problem.empty()) return decision;
+  std::uint64_t renumbered = spec_position.size();
+  MPI_Bcast(&renumbered, 1, MPI_UINT64_T, 0, ctx.comm());
+  MPI_Bcast(&decision.added, 1, MPI_UINT64_T, 0, ctx.comm());
+  if (renumbered > 0) {
+    spec_position.resize(renumbered);
+    MPI_Bcast(spec_position.data(), static_cast<int>(renumbered), MPI_UINT64_T, 0, ctx.comm());
+    space.renumber(std::move(spec_position));
+  }
+  return decision;
+}
+
+Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& space, const RunOptions& options,
+                     bool write_point_table_too) {
   Carryover carry;
   const std::size_t outputs = job.kernel->outputs.size();
   std::vector<std::uint8_t> skip(space.tasks(), 0);
   if (ctx.rank() == 0 && options.resume) {
     try {
-      carry.state = load_journal(journal_dir(job.output_dir), job_identity(job, space), space.tasks(), outputs);
+      carry.state = load_journal(journal_dir(job.output_dir), job_identity(job), space.tasks(), outputs);
       skip = carry.state.done;
       // A quarantined task stays failed: --retry-failed reruns the others.
       for (auto& f : carry.state.failures) {
@@ -129,6 +180,14 @@ Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& sp
         if (!options.retry_failed || f.quarantined) skip[f.task] = 1;
       }
       carry.crashes = std::move(carry.state.crashes);
+    } catch (const Error& e) {
+      carry.problem = e.what();
+    }
+  }
+  // The table is written once the journal is known to be this job's.
+  if (ctx.rank() == 0 && carry.problem.empty() && write_point_table_too) {
+    try {
+      write_point_table(journal_dir(job.output_dir), point_fingerprints(space));
     } catch (const Error& e) {
       carry.problem = e.what();
     }
@@ -193,7 +252,7 @@ int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isola
     return exit_bad_input;
   }
   if (!options.out_dir.empty()) job.output_dir = options.out_dir;
-  const TaskSpace space(job);
+  TaskSpace space(job);
 
   std::optional<RunLock> lock;
   std::string dir_problem;
@@ -209,12 +268,22 @@ int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isola
     if (root) print_error(dir_problem);
     return exit_bad_input;
   }
-  Carryover carry = carry_over(ctx, job, space, options);
+  const PointIdsDecision point_ids = settle_point_ids(ctx, job, space, options);
+  if (!point_ids.problem.empty()) {
+    if (root) print_error(point_ids.problem);
+    return exit_bad_input;
+  }
+  Carryover carry = carry_over(ctx, job, space, options, point_ids.write_table);
   if (!carry.problem.empty()) {
     if (root) print_error(carry.problem);
     return exit_bad_input;
   }
   if (options.warnings) warn_about_placement(ctx);
+  if (root && point_ids.added > 0 && !options.quiet) {
+    fmt::print(stderr, "partita: the sweep gained {} point(s) since its journal began: they run now, numbered after "
+                       "the {} earlier ones, which keep their ids and results\n",
+               point_ids.added, space.points() - point_ids.added);
+  }
 
   const Schedule schedule = options.schedule.value_or(job.schedule);
   // auto starts the most expensive tasks first when the kernel can say which.
@@ -228,7 +297,7 @@ int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isola
   std::optional<JournalWriter> journal;
   if (options.journal) {
     journal.emplace(journal_dir(job.output_dir) / fmt::format("rank-{}.run-{}.journal", ctx.rank(), carry.state.next_run),
-                    JournalHeader{job_identity(job, space), version_string,
+                    JournalHeader{job_identity(job), version_string,
                                   static_cast<std::uint32_t>(job.kernel->outputs.size()),
                                   static_cast<std::uint32_t>(ctx.rank()), carry.state.next_run},
                     JournalOptions{options.journal_flush_records, options.journal_flush_seconds, true});

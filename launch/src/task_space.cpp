@@ -42,18 +42,34 @@ std::string TaskSpace::describe_point(std::uint64_t point) const {
   return text;
 }
 
+std::string TaskSpace::point_key(std::uint64_t point) const {
+  const ParamSet& params = points_[point];
+  std::string text;
+  for (std::size_t i = 0; i < params.names().size(); ++i) {
+    // The value's type index keeps 1 (integer) and 1.0 (real) apart.
+    text += params.names()[i] + ":" + std::to_string(params.values()[i].index()) + "=" +
+            to_text(params.values()[i]) + ",";
+  }
+  return text;
+}
+
 std::string TaskSpace::identity(const JobSpec& job) const {
   std::string text = "kernel=" + job.kernel->name + ";seed=" + std::to_string(job.seed) +
                      ";repeat=" + std::to_string(repeat_) + ";";
-  for (const auto& params : points_) {
-    for (std::size_t i = 0; i < params.names().size(); ++i) {
-      // The value's type index keeps 1 (integer) and 1.0 (real) apart.
-      text += params.names()[i] + ":" + std::to_string(params.values()[i].index()) + "=" +
-              to_text(params.values()[i]) + ",";
-    }
-    text += ";";
-  }
+  for (std::uint64_t point = 0; point < points(); ++point) text += point_key(point) + ";";
   return text;
+}
+
+void TaskSpace::renumber(std::vector<std::uint64_t> spec_position) {
+  std::vector<ParamSet> points(points_.size());
+  std::vector<std::vector<ParamValue>> sweep_values(points_.size());
+  for (std::uint64_t id = 0; id < spec_position.size(); ++id) {
+    points[id] = std::move(points_[spec_position[id]]);
+    sweep_values[id] = std::move(sweep_values_[spec_position[id]]);
+  }
+  points_ = std::move(points);
+  sweep_values_ = std::move(sweep_values);
+  spec_position_ = std::move(spec_position);
 }
 
 }  // namespace partita::launch

@@ -1,6 +1,7 @@
 // The expanded job: sweep points in a fixed order and task ids over them.
 // Task id = point x repeat + repeat index, so the same spec always gives the
-// same ids, whatever runs them.
+// same ids, whatever runs them. Point ids follow the spec's order, unless a
+// resume renumbered them to keep an extended sweep's old ids (renumber).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,16 @@ class TaskSpace {
   std::uint64_t spec_position(std::uint64_t point) const noexcept {
     return spec_position_.empty() ? point : spec_position_[point];
   }
+
+  /// The point's parameters as text, the same for the same values wherever
+  /// the point stands in a sweep: how a resume recognises it.
+  std::string point_key(std::uint64_t point) const;
+
+  /// Gives the points new ids: point id i becomes the spec's point
+  /// spec_position[i] (a permutation of 0..points-1). How a sweep extended
+  /// since its journal was begun keeps the ids, hence the random streams,
+  /// of the points it already had.
+  void renumber(std::vector<std::uint64_t> spec_position);
 
   /// A text that changes whenever the tasks would compute something else:
   /// kernel, seed, repeat and every point's parameters.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include "cli_checks.hpp"
@@ -143,6 +144,67 @@ TEST_F(Resume, SecondRunOnTheSameDirectoryIsRefused) {
   EXPECT_NE(both.out.find("second=2 first=0"), std::string::npos) << describe(both);
   EXPECT_NE(both.err.find("is in use by another partita run (pid "), std::string::npos) << describe(both);
   EXPECT_EQ(finished("out"), reference());
+}
+
+// Tasks this run ran, summed over its ranks (report.json's per-rank lines).
+std::uint64_t tasks_run(const fs::path& report) {
+  const std::string text = read_file(report);
+  const std::regex per_rank(R"(\{"rank": \d+, "node_rank": \d+, "threads": \d+, "workers": \d+, "tasks": (\d+))");
+  std::uint64_t tasks = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), per_rank); it != std::sregex_iterator(); ++it) {
+    tasks += std::stoull((*it)[1].str());
+  }
+  return tasks;
+}
+
+std::string pi_sweep(const std::string& samples) {
+  return "kernel = \"pi\"\nseed = 4\nrepeat = 3\n[sweep]\nsamples = [" + samples + "]\n";
+}
+
+// A sweep extended with new points keeps its old points' ids and journaled
+// results; the resume runs only the new points, numbered after the old ones.
+TEST_F(Resume, ExtendedSweepRunsOnlyItsNewPoints) {
+  job_ = job(pi_sweep("1000, 2000, 3000"));
+  ASSERT_EQ(run_shell(mpiexec_partita(2, args("out", "--threads 1"))).exit_code, 0);
+  const auto before = lines_of(read_file(dir_ / "out" / "results.csv"));
+  job_ = job(pi_sweep("500, 1000, 2000, 2500, 3000, 4000"));
+  const auto resumed = run_shell(partita("run " + quote(job_.string()) + " --out " + quote((dir_ / "out").string()) +
+                                         " --resume --threads 2"));
+  ASSERT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_NE(resumed.err.find("the sweep gained 3 point(s)"), std::string::npos) << describe(resumed);
+  EXPECT_EQ(tasks_run(dir_ / "out" / "report.json"), 9u) << "3 new points x repeat 3";
+  const auto after = lines_of(read_file(dir_ / "out" / "results.csv"));
+  ASSERT_EQ(after.size(), 1 + 18u);
+  for (std::size_t i = 0; i < before.size(); ++i) EXPECT_EQ(after[i], before[i]) << "old task rows keep id and bytes";
+  // New points follow in the spec's order: 500, 2500, 4000.
+  EXPECT_EQ(split_csv(after[10])[1], "500");
+  EXPECT_EQ(split_csv(after[13])[1], "2500");
+  EXPECT_EQ(split_csv(after[16])[1], "4000");
+  const auto status = run_shell(partita("status " + quote((dir_ / "out").string())));
+  EXPECT_NE(status.out.find("18 tasks: 18 done, 0 failed, 0 remaining, 0 duplicated"), std::string::npos)
+      << status.out;
+}
+
+// Values added at the end of a one-axis sweep get the ids a fresh run of the
+// longer sweep gives them: the resumed job is byte-identical to that run.
+TEST_F(Resume, SweepExtendedAtItsEndMatchesAFreshRunOfTheLongerSweep) {
+  job_ = job(pi_sweep("1000, 2000"));
+  ASSERT_EQ(run_shell(partita(args("out", "--threads 2"))).exit_code, 0);
+  job_ = job(pi_sweep("1000, 2000, 3000, 4000"));
+  const auto resumed = run_shell(mpiexec_partita(3, args("out", "--resume --threads 1")));
+  ASSERT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(tasks_run(dir_ / "out" / "report.json"), 6u);
+  EXPECT_EQ(finished("out"), reference());
+}
+
+TEST_F(Resume, SweepThatLostPointsIsRefused) {
+  job_ = job(pi_sweep("1000, 2000, 3000"));
+  ASSERT_EQ(run_shell(partita(args("out", "--threads 2"))).exit_code, 0);
+  job_ = job(pi_sweep("1000, 3000, 5000"));
+  const auto refused = run_shell(partita(args("out", "--resume")));
+  expect_bad_input(refused, (dir_ / "out" / "journal" / "points").string(),
+                   {"1 of the journal's 3 sweep points are not in the job any more (the first is point 1)",
+                    "--restart"});
 }
 
 // A rank killed outright (no isolation) does not leave the others hanging:
