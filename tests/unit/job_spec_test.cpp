@@ -99,7 +99,8 @@ TEST_F(JobSpecTest, ErrorsNameFileLineKeyAndRule) {
             file + ":3: params.samples = 0: must be an integer in [1, 4294967296]");
   EXPECT_EQ(error_of("kernal = \"pi\"\n"),
             file + ":1: unknown key 'kernal': did you mean 'kernel'? allowed: name, kernel, seed, repeat, params, "
-                   "sweep, output, schedule, threads_per_task, retries, max_failures");
+                   "sweep, output, schedule, threads_per_task, retries, max_failures, isolation, timeout, "
+                   "quarantine_after");
   EXPECT_EQ(error_of("kernel = \"py\"\n"), file + ":1: kernel = \"py\": unknown kernel; did you mean 'pi'? allowed: "
                                                   "pi, integrate, synthetic, mandelbrot");
   EXPECT_NE(error_of("kernel = \"pi\"\n[sweep]\nsamples = []\n").find(":3: sweep.samples = []: the sweep is empty"),
