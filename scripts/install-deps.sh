@@ -13,6 +13,8 @@ packages=(
   g++ make cmake pkg-config       # compiler and build (CMake >= 3.25: Debian 12 has 3.25.1)
   openmpi-bin libopenmpi-dev      # MPI: mpirun, mpicxx, headers
   libeigen3-dev                   # dense linear algebra for kernels
+  libopenblas-dev                 # BLAS backend of the dense kernel, and its benchmark's baseline
+  gfortran                        # examples/fortran: the C API from Fortran (ISO_C_BINDING)
   librandom123-dev                # Philox counter-based random numbers
   libtoml11-dev libcli11-dev libfmt-dev   # the partita command: job files, CLI, formatting
   libgtest-dev procps             # tests (procps: pgrep, to kill one rank)
