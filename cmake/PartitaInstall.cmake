@@ -1,11 +1,11 @@
 # Installs the libraries as the CMake package Partita (targets
-# Partita::engine and Partita::kernels), with a version file and a
+# Partita::engine, Partita::kernels and Partita::c), with a version file and a
 # pkg-config file. Build helpers (warnings, test support) are never exported.
 include(CMakePackageConfigHelpers)
 
 set(PARTITA_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Partita)
 
-install(TARGETS partita_engine partita_kernels
+install(TARGETS partita_engine partita_kernels partita_c
         EXPORT PartitaTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -1,0 +1,103 @@
+// The C API end to end under mpirun: a runtime on the caller's communicator
+// (C and Fortran handles), Monte Carlo integration with a C callback that is
+// bitwise the same on any layout, and errors as codes plus a per-thread
+// message, the same on every rank.
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <bit>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "partita/c/partita.h"
+
+extern "C" int sum_of_squares(const double* x, int dim, void* user, double* value);
+extern "C" int fails_above(const double* x, int dim, void* user, double* value);
+
+namespace {
+
+class CApi : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(partita_start(MPI_COMM_WORLD, 0, &runtime_), PARTITA_OK) << partita_last_error(); }
+  void TearDown() override { EXPECT_EQ(partita_stop(runtime_), PARTITA_OK); }
+  partita_runtime* runtime_ = nullptr;
+};
+
+const double lower[2] = {0.0, 0.0};
+const double upper[2] = {1.0, 1.0};
+
+TEST_F(CApi, IntegralIsWithinItsIntervalAndTheSameBitsOnOneThreadOfOneRank) {
+  partita_estimate e{};
+  ASSERT_EQ(partita_mc_integrate(runtime_, sum_of_squares, nullptr, 2, lower, upper, 64, 2000, 9, 0.999, &e),
+            PARTITA_OK)
+      << partita_last_error();
+  EXPECT_EQ(e.samples, 64u * 2000u);
+  EXPECT_LT(e.ci_low, 2.0 / 3.0);
+  EXPECT_GT(e.ci_high, 2.0 / 3.0);
+  EXPECT_LT(e.std_error, 0.01);
+
+  partita_runtime* alone = nullptr;
+  ASSERT_EQ(partita_start(MPI_COMM_SELF, 1, &alone), PARTITA_OK) << partita_last_error();
+  partita_estimate serial{};
+  ASSERT_EQ(partita_mc_integrate(alone, sum_of_squares, nullptr, 2, lower, upper, 64, 2000, 9, 0.999, &serial),
+            PARTITA_OK);
+  EXPECT_EQ(partita_stop(alone), PARTITA_OK);
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(e.value), std::bit_cast<std::uint64_t>(serial.value));
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(e.std_error), std::bit_cast<std::uint64_t>(serial.std_error));
+}
+
+TEST_F(CApi, FortranHandleAndRankQueries) {
+  partita_runtime* fortran = nullptr;
+  ASSERT_EQ(partita_start_f(MPI_Comm_c2f(MPI_COMM_WORLD), 1, &fortran), PARTITA_OK) << partita_last_error();
+  int rank = -1, size = -1, threads = -1;
+  ASSERT_EQ(partita_rank(fortran, &rank, &size, &threads), PARTITA_OK);
+  int world_rank = 0, world_size = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &world_size);
+  EXPECT_EQ(rank, world_rank);
+  EXPECT_EQ(size, world_size);
+  EXPECT_EQ(threads, 1);
+  EXPECT_EQ(partita_stop(fortran), PARTITA_OK);
+  EXPECT_EQ(std::string(partita_version()).find('.') != std::string::npos, true);
+}
+
+// Every rank gets the same code and names the same (first) failing task.
+TEST_F(CApi, CallbackErrorIsReportedOnEveryRank) {
+  double threshold = 0.5;
+  partita_estimate e{};
+  EXPECT_EQ(partita_mc_integrate(runtime_, fails_above, &threshold, 2, lower, upper, 16, 100, 1, 0.95, &e),
+            PARTITA_ERROR_CALLBACK);
+  const std::string message = partita_last_error();
+  EXPECT_NE(message.find("partita_mc_integrate: the integrand returned 7 in task 0"), std::string::npos) << message;
+}
+
+TEST_F(CApi, BadArgumentsAreCodesWithMessages) {
+  partita_estimate e{};
+  const auto expect = [](partita_status status, const std::string& needle) {
+    EXPECT_EQ(status, PARTITA_ERROR_ARGUMENT);
+    EXPECT_NE(std::string(partita_last_error()).find(needle), std::string::npos) << partita_last_error();
+  };
+  expect(partita_mc_integrate(runtime_, sum_of_squares, nullptr, 2, lower, upper, 16, 10, 1, 0.95, nullptr),
+         "result is a null pointer");
+  expect(partita_mc_integrate(runtime_, sum_of_squares, nullptr, 0, lower, upper, 16, 10, 1, 0.95, &e), "dim = 0");
+  expect(partita_mc_integrate(runtime_, sum_of_squares, nullptr, 2, lower, upper, 1, 10, 1, 0.95, &e), "tasks = 1");
+  expect(partita_mc_integrate(runtime_, sum_of_squares, nullptr, 2, upper, lower, 16, 10, 1, 0.95, &e),
+         "must be < upper");
+  expect(partita_mc_integrate(nullptr, sum_of_squares, nullptr, 2, lower, upper, 16, 10, 1, 0.95, &e),
+         "runtime is a null pointer");
+  expect(partita_start(MPI_COMM_NULL, 0, nullptr), "runtime is a null pointer");
+}
+
+// The message belongs to the thread whose call failed.
+TEST_F(CApi, LastErrorIsPerThread) {
+  partita_estimate e{};
+  ASSERT_EQ(partita_mc_integrate(runtime_, sum_of_squares, nullptr, 0, lower, upper, 16, 10, 1, 0.95, &e),
+            PARTITA_ERROR_ARGUMENT);
+  std::string other;
+  std::thread([&] { other = partita_last_error(); }).join();
+  EXPECT_EQ(other, "");
+  EXPECT_NE(std::string(partita_last_error()).find("dim = 0"), std::string::npos);
+}
+
+}  // namespace
