@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "partita/journal.hpp"
@@ -110,6 +111,7 @@ JournalSummary summarize_journal(const fs::path& dir) {
   JournalSummary summary;
   std::map<std::uint64_t, bool> seen;  // task -> succeeded
   std::map<std::uint64_t, int> results;  // task -> result records
+  std::set<std::uint64_t> crashed;
   for (const auto& file : journal_files(dir)) {
     ++summary.files;
     summary.runs = std::max(summary.runs, run_of(file) + 1);
@@ -118,6 +120,10 @@ JournalSummary summarize_journal(const fs::path& dir) {
     if (!contents.has_header) continue;
     summary.identity = contents.header.job_identity;
     for (const auto& record : contents.records) {
+      if (record.kind == JournalRecordKind::crash) {
+        crashed.insert(record.task);
+        continue;
+      }
       bool& ok = seen[record.task];
       ok = ok || record.kind == JournalRecordKind::result;
       if (record.kind == JournalRecordKind::result) ++results[record.task];
@@ -128,6 +134,7 @@ JournalSummary summarize_journal(const fs::path& dir) {
   const auto repeat = fields.find("repeat");
   if (table && repeat != fields.end()) summary.tasks = table->size() * std::stoull(repeat->second);
   for (const auto& [task, count] : results) summary.duplicated += count > 1 ? 1 : 0;
+  summary.crashed = crashed.size();
   for (const auto& [task, ok] : seen) {
     summary.done += ok ? 1 : 0;
     summary.failed += ok ? 0 : 1;

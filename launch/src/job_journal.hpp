@@ -45,6 +45,7 @@ struct JournalSummary {
   std::uint64_t done = 0;
   std::uint64_t failed = 0;
   std::uint64_t duplicated = 0;  ///< tasks with more than one result record (should be none)
+  std::uint64_t crashed = 0;     ///< tasks with at least one crash record (isolation = "process")
   std::uint64_t files = 0;
   std::uint64_t torn_files = 0;
   std::uint32_t runs = 0;

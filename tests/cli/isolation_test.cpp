@@ -106,6 +106,11 @@ TEST_F(Isolation, QuarantineHoldsAcrossResumes) {
     EXPECT_EQ(row[3], "2");
     EXPECT_EQ(row[4], "yes");
   }
+  const auto status = run_shell(partita("status " + quote(out("out").string())));
+  EXPECT_NE(status.out.find(std::to_string(read_csv(out("out") / "failures.csv").rows.size()) +
+                            " tasks crashed their worker process"),
+            std::string::npos)
+      << status.out;
   const auto third = run_shell(partita(args(spec, "out", "--resume --retry-failed --threads 2")));
   ASSERT_EQ(third.exit_code, 3) << describe(third);
   EXPECT_EQ(read_file(out("out") / "failures.csv"), failures) << "a quarantined task is not run again";
