@@ -9,6 +9,8 @@ set(required
   ${LIBDIR}/pkgconfig/partita.pc
   ${LIBDIR}/libpartita_engine.a
   ${LIBDIR}/libpartita_kernels.a
+  ${LIBDIR}/libpartita_c.a
+  ${INCLUDEDIR}/partita/c/partita.h
   ${INCLUDEDIR}/partita/version.hpp
   ${INCLUDEDIR}/partita/partita.hpp
   ${INCLUDEDIR}/partita/detail/parallel_for.hpp
@@ -32,11 +34,11 @@ endif()
 file(GLOB targets "${STAGE}/${LIBDIR}/cmake/Partita/PartitaTargets*.cmake")
 foreach(file IN LISTS targets)
   file(READ "${file}" text)
-  # Only Partita::engine and Partita::kernels are ours to export.
+  # Only Partita::c, Partita::engine and Partita::kernels are ours to export.
   string(REGEX MATCHALL "add_library\\(Partita::[A-Za-z0-9_]+" exported "${text}")
   list(SORT exported)
-  if(exported AND NOT exported STREQUAL "add_library(Partita::engine;add_library(Partita::kernels")
-    message(FATAL_ERROR "${file} exports ${exported}; expected only Partita::engine and Partita::kernels")
+  if(exported AND NOT exported STREQUAL "add_library(Partita::c;add_library(Partita::engine;add_library(Partita::kernels")
+    message(FATAL_ERROR "${file} exports ${exported}; expected only Partita::c, Partita::engine and Partita::kernels")
   endif()
   if(text MATCHES "warnings|gtest|GTest")
     message(FATAL_ERROR "${file} mentions a build or test helper")
