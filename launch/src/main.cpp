@@ -12,6 +12,7 @@
 
 #include "exit_codes.hpp"
 #include "deadline.hpp"
+#include "info_command.hpp"
 #include "kernels_command.hpp"
 #include "status_command.hpp"
 #include "partita/version.hpp"
@@ -92,6 +93,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--no-warnings", no_warnings,
                     "no placement warnings (thread clamping, oversubscription, unbound threads); "
                     "PARTITA_NO_WARNINGS=1 does the same");
+  run_cmd->add_flag("--report-bindings", run.report_bindings,
+                    "first print where each rank and thread may run (as partita info)");
   run_cmd->add_option("--trace", run.trace_file, "write a Chrome/Perfetto trace (one slice per task) to FILE");
   const std::map<std::string, partita::launch::ProgressMode> progress_modes{
       {"auto", partita::launch::ProgressMode::automatic},
@@ -134,6 +137,12 @@ int main(int argc, char** argv) {
 
   auto* kernels_cmd = app.add_subcommand("kernels", "List kernels with their parameters and outputs");
 
+  partita::launch::InfoOptions info;
+  auto* info_cmd = app.add_subcommand("info", "Where each rank and thread may run (host, CPUs, NUMA node), and "
+                                              "what is wrong with it: mpirun -np R partita info");
+  info_cmd->add_flag("--json", info.json, "JSON on stdout instead of the table");
+  info_cmd->add_option("--threads", info.threads, "OpenMP threads per rank, as for run")->check(CLI::Range(1, 4096));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -150,6 +159,7 @@ int main(int argc, char** argv) {
 
   if (kernels_cmd->parsed()) return partita::launch::kernels_command();
   if (status_cmd->parsed()) return partita::launch::status_command(status_dir);
+  if (info_cmd->parsed()) return partita::launch::info_command(info, &argc, &argv);
   if (run.resume && run.restart) {
     if (is_first_rank()) fmt::print(stderr, "partita: error: --resume and --restart exclude each other (see 'partita --help')\n");
     return exit_bad_input;

@@ -17,6 +17,7 @@
 #include "exit_codes.hpp"
 #include "failure_log.hpp"
 #include "fork_server.hpp"
+#include "info_command.hpp"
 #include "job_journal.hpp"
 #include "job_spec.hpp"
 #include "partita/error.hpp"
@@ -278,7 +279,11 @@ int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isola
     if (root) print_error(carry.problem);
     return exit_bad_input;
   }
-  if (options.warnings) warn_about_placement(ctx);
+  if (options.report_bindings) {
+    report_bindings(ctx, false);  // its warnings replace the placement warnings
+  } else if (options.warnings) {
+    warn_about_placement(ctx);
+  }
   if (root && point_ids.added > 0 && !options.quiet) {
     fmt::print(stderr, "partita: the sweep gained {} point(s) since its journal began: they run now, numbered after "
                        "the {} earlier ones, which keep their ids and results\n",

@@ -18,6 +18,7 @@ struct RunOptions {
   std::optional<int> threads_per_task;  ///< overrides the job's; 0 means auto
   bool quiet = false;
   bool warnings = true;    ///< placement warnings; --no-warnings or PARTITA_NO_WARNINGS=1 turn them off
+  bool report_bindings = false;  ///< --report-bindings: print partita info's table first
   std::string trace_file;  ///< --trace: Chrome trace-event JSON, when not empty
   ProgressMode progress = ProgressMode::automatic;
   double progress_interval = 0.0;  ///< seconds; 0: 1 s on a terminal, 10 s in a log
