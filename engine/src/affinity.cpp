@@ -29,9 +29,10 @@ int cpus_in_affinity_mask() {
 
 namespace {
 
-// OMP_NUM_THREADS may be a nested list ("4,2"); the outer level is first.
-int omp_num_threads_from_env() {
-  const char* text = std::getenv("OMP_NUM_THREADS");
+// A positive count from the environment, or 0. OMP_NUM_THREADS may be a
+// nested list ("4,2"): its outer level comes first.
+int count_from_env(const char* name) {
+  const char* text = std::getenv(name);
   if (text == nullptr) return 0;
   char* end = nullptr;
   const long value = std::strtol(text, &end, 10);
@@ -41,15 +42,23 @@ int omp_num_threads_from_env() {
 
 }  // namespace
 
-ThreadChoice choose_threads(int requested) {
+ThreadChoice choose_threads(int requested, int ranks_on_node) {
   ThreadChoice choice;
   choice.cpus = cpus_in_affinity_mask();
+  const int pbs_cpus = std::getenv("PBS_JOBID") != nullptr ? count_from_env("NCPUS") : 0;
   if (requested > 0) {
     choice.wanted = requested;
     choice.source = "request";
-  } else if (const int from_env = omp_num_threads_from_env(); from_env > 0) {
+  } else if (const int slurm = count_from_env("SLURM_CPUS_PER_TASK"); slurm > 0) {
+    choice.wanted = slurm;
+    choice.source = "SLURM_CPUS_PER_TASK";
+  } else if (const int from_env = count_from_env("OMP_NUM_THREADS"); from_env > 0) {
     choice.wanted = from_env;
     choice.source = "OMP_NUM_THREADS";
+  } else if (pbs_cpus > 0) {
+    // PBS gives the CPUs of a node's chunk, shared by the ranks placed there.
+    choice.wanted = std::max(1, pbs_cpus / std::max(1, ranks_on_node));
+    choice.source = "NCPUS (PBS)";
   } else {
     choice.wanted = choice.cpus;
     choice.source = "affinity mask";

@@ -3,7 +3,7 @@
 namespace partita {
 
 Context::Context(MPI_Comm comm, int requested_threads)
-    : comm_(comm), threads_(choose_threads(requested_threads)) {
+    : comm_(comm) {
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
   MPI_Comm node;
@@ -11,6 +11,7 @@ Context::Context(MPI_Comm comm, int requested_threads)
   MPI_Comm_rank(node, &node_rank_);
   MPI_Comm_size(node, &node_size_);
   MPI_Comm_free(&node);
+  threads_ = choose_threads(requested_threads, node_size_);
 }
 
 }  // namespace partita

@@ -1,5 +1,6 @@
 #include "deadline.hpp"
 
+#include <cstdlib>
 #include <ctime>
 #include <regex>
 
@@ -28,6 +29,19 @@ std::optional<double> parse_deadline(const std::string& text) {
     const double seconds = std::difftime(std::mktime(&when), now);
     if (seconds <= 0) return std::nullopt;
     return seconds;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> allocation_deadline() {
+  for (const char* name : {"PARTITA_JOB_END_TIME", "SLURM_JOB_END_TIME"}) {
+    const char* text = std::getenv(name);
+    if (text == nullptr) continue;
+    char* end = nullptr;
+    const double when = std::strtod(text, &end);
+    if (end == text || *end != '\0' || !(when > 0)) continue;
+    const double left = when - static_cast<double>(std::time(nullptr)) - allocation_margin;
+    return left > 0.0 ? left : 0.0;
   }
   return std::nullopt;
 }

@@ -16,4 +16,14 @@ std::optional<double> parse_duration(const std::string& text);
 /// times are an error). nullopt when the text is none of these.
 std::optional<double> parse_deadline(const std::string& text);
 
+/// Under a scheduler that says when the job ends (SLURM_JOB_END_TIME, or
+/// PARTITA_JOB_END_TIME that `partita batch` scripts set from squeue; both
+/// seconds since the epoch): seconds from now until `allocation_margin`
+/// before that end, so that --deadline is automatic. nullopt elsewhere.
+std::optional<double> allocation_deadline();
+
+/// Seconds kept free before the allocation's end: for the last results,
+/// the journal and the output files.
+inline constexpr double allocation_margin = 30.0;
+
 }  // namespace partita::launch

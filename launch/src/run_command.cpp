@@ -395,7 +395,10 @@ int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isola
   }
   if (!complete) {
     if (interrupted) {
-      const char* why = signal != 0 ? SignalStop::name(signal) : "deadline reached";
+      const std::string why = signal != 0                       ? std::string(SignalStop::name(signal))
+                              : options.deadline_from_allocation ? "the allocation's end is near (--deadline from "
+                                                                   "the scheduler's job end time)"
+                                                                 : "deadline reached";
       if (options.journal) {
         fmt::print(stderr, "partita: {}: stopped with {} of {} tasks done; they are journaled. Resume with:\n  {} --resume\n",
                    why, finished, space.tasks(), options.command_line);

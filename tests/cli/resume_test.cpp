@@ -101,6 +101,17 @@ TEST_F(Resume, DeadlineStopsStartingTasksAndResumeFinishes) {
   EXPECT_EQ(finished("out"), reference());
 }
 
+// Under a scheduler the job's end time makes the deadline: here 31 s away,
+// less the 30 s margin, so the run stops after about a second.
+TEST_F(Resume, AllocationEndTimeIsAnAutomaticDeadline) {
+  const auto stopped = run_shell("PARTITA_JOB_END_TIME=$(( $(date +%s) + 31 )) " + partita(args("out", "--threads 2")));
+  ASSERT_EQ(stopped.exit_code, 75) << describe(stopped);
+  EXPECT_NE(stopped.err.find("the allocation's end is near"), std::string::npos) << describe(stopped);
+  const auto resumed = run_shell(partita(args("out", "--resume --threads 2")));
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(finished("out"), reference());
+}
+
 TEST_F(Resume, ChangedJobIsRefusedNamingWhatChanged) {
   ASSERT_EQ(interrupt(partita(args("out", "--threads 1")), "TERM", "0.3").exit_code, 75);
   job_ = dir_.write("job.toml", std::string(slow_job).replace(std::string(slow_job).find("seed = 5"), 8, "seed = 6"));

@@ -15,13 +15,17 @@ struct ThreadChoice {
   int threads = 1;      ///< threads the rank will run
   int wanted = 1;       ///< what was asked for before clamping
   int cpus = 1;         ///< CPUs in the affinity mask
-  std::string source;   ///< "request", "OMP_NUM_THREADS" or "affinity mask"
+  std::string source;   ///< "request", "SLURM_CPUS_PER_TASK", "OMP_NUM_THREADS", "NCPUS (PBS)" or "affinity mask"
   bool clamped() const { return wanted > threads; }
 };
 
-/// Chooses the thread count. `requested` > 0 wins; otherwise OMP_NUM_THREADS
-/// (its first entry, as OpenMP reads a nested list); otherwise the affinity
-/// mask. The result is clamped to the CPUs in the mask. Not collective.
-ThreadChoice choose_threads(int requested);
+/// Chooses the thread count. `requested` > 0 wins; otherwise the
+/// allocation's: SLURM_CPUS_PER_TASK (a Slurm job with --cpus-per-task),
+/// then OMP_NUM_THREADS (its first entry, as OpenMP reads a nested list; PBS
+/// sets it from ompthreads), then, in a PBS job (PBS_JOBID set), NCPUS
+/// shared by the `ranks_on_node` ranks of this node's chunk; otherwise the
+/// affinity mask. The result is clamped to the CPUs in the mask. Not
+/// collective.
+ThreadChoice choose_threads(int requested, int ranks_on_node = 1);
 
 }  // namespace partita
