@@ -14,7 +14,8 @@ set(required
   ${INCLUDEDIR}/partita/version.hpp
   ${INCLUDEDIR}/partita/partita.hpp
   ${INCLUDEDIR}/partita/detail/parallel_for.hpp
-  ${INCLUDEDIR}/partita/kernels/monte_carlo.hpp)
+  ${INCLUDEDIR}/partita/kernels/monte_carlo.hpp
+  ${INCLUDEDIR}/partita/kernels/stencil.hpp)
 set(missing)
 foreach(file IN LISTS required)
   if(NOT EXISTS "${STAGE}/${file}")
