@@ -9,11 +9,15 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "partita/c/partita.h"
+#include "partita/kernels/stencil.hpp"
 
 extern "C" int sum_of_squares(const double* x, int dim, void* user, double* value);
 extern "C" int fails_above(const double* x, int dim, void* user, double* value);
+extern "C" int hot_top(uint64_t row, uint64_t col, void* user, double* value);
+extern "C" int fails_at_center(uint64_t row, uint64_t col, void* user, double* value);
 
 namespace {
 
@@ -98,6 +102,44 @@ TEST_F(CApi, LastErrorIsPerThread) {
   std::thread([&] { other = partita_last_error(); }).join();
   EXPECT_EQ(other, "");
   EXPECT_NE(std::string(partita_last_error()).find("dim = 0"), std::string::npos);
+}
+
+// The C stencil on every rank gives the bits of the C++ one on rank 0 alone.
+TEST_F(CApi, HeatMatchesTheCxxKernelBitwise) {
+  const std::uint64_t nx = 40, ny = 30;
+  partita_heat* heat = nullptr;
+  ASSERT_EQ(partita_heat_create(runtime_, nx, ny, 0.25, hot_top, nullptr, &heat), PARTITA_OK) << partita_last_error();
+  double change = -1.0;
+  ASSERT_EQ(partita_heat_step(heat, 50, &change), PARTITA_OK) << partita_last_error();
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  std::vector<double> field(rank == 0 ? nx * ny : 0);
+  ASSERT_EQ(partita_heat_gather(heat, 0, field.data()), PARTITA_OK) << partita_last_error();
+  EXPECT_EQ(partita_heat_free(heat), PARTITA_OK);
+  if (rank != 0) return;
+  partita::kernels::stencil::Heat2D serial(MPI_COMM_SELF, nx, ny,
+                                           [](std::size_t row, std::size_t) { return row == 0 ? 1.0 : 0.0; }, {0.25, 1});
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(serial.step(50)), std::bit_cast<std::uint64_t>(change));
+  const std::vector<double> expected = serial.gather();
+  ASSERT_EQ(field.size(), expected.size());
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(field[i]), std::bit_cast<std::uint64_t>(expected[i])) << "point " << i;
+  }
+}
+
+TEST_F(CApi, HeatCallbackAndArgumentErrors) {
+  partita_heat* heat = nullptr;
+  const partita_status status = partita_heat_create(runtime_, 40, 30, 0.25, fails_at_center, nullptr, &heat);
+  EXPECT_NE(status, PARTITA_OK);
+  EXPECT_EQ(heat, nullptr);
+  if (status == PARTITA_ERROR_CALLBACK) {
+    EXPECT_NE(std::string(partita_last_error()).find("returned 5 at row 10, column 10"), std::string::npos)
+        << partita_last_error();
+  }
+  EXPECT_EQ(partita_heat_create(runtime_, 2, 30, 0.25, hot_top, nullptr, &heat), PARTITA_ERROR_ARGUMENT);
+  EXPECT_EQ(partita_heat_create(runtime_, 40, 30, 0.5, hot_top, nullptr, &heat), PARTITA_ERROR_ARGUMENT);
+  EXPECT_EQ(partita_heat_step(nullptr, 1, nullptr), PARTITA_ERROR_ARGUMENT);
+  EXPECT_EQ(partita_heat_free(nullptr), PARTITA_OK);
 }
 
 }  // namespace

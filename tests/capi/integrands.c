@@ -17,3 +17,18 @@ int fails_above(const double* x, int dim, void* user, double* value) {
   *value = x[0];
   return x[0] > *(const double*)user ? 7 : 0;
 }
+
+/* Heat initial values: the top edge at 1, everything else 0. */
+int hot_top(uint64_t row, uint64_t col, void* user, double* value) {
+  (void)col;
+  (void)user;
+  *value = row == 0 ? 1.0 : 0.0;
+  return 0;
+}
+
+/* Fails (returns 5) at one point. */
+int fails_at_center(uint64_t row, uint64_t col, void* user, double* value) {
+  (void)user;
+  *value = 0.0;
+  return row == 10 && col == 10 ? 5 : 0;
+}

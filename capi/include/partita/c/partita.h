@@ -50,6 +50,48 @@ partita_status partita_stop(partita_runtime* runtime);
 
 partita_status partita_rank(const partita_runtime* runtime, int* rank, int* size, int* threads);
 
+/* ---- Reductions -------------------------------------------------------- */
+
+/* Collective. Each rank passes its part of the vector (n_local values, 0
+ * allowed; x may be NULL then). sum, dot and norm2 are reproducible: the
+ * exact result rounded once, so bitwise identical for any number of ranks
+ * and threads and any split of the vector (partita/kernels/reduce.hpp).
+ * The fast_ ones are an OpenMP + MPI_Allreduce sum: quicker, but their last
+ * bits depend on the layout. */
+partita_status partita_sum(const partita_runtime* runtime, const double* x, int64_t n_local, double* result);
+partita_status partita_dot(const partita_runtime* runtime, const double* x, const double* y, int64_t n_local,
+                           double* result);
+partita_status partita_norm2(const partita_runtime* runtime, const double* x, int64_t n_local, double* result);
+partita_status partita_fast_sum(const partita_runtime* runtime, const double* x, int64_t n_local, double* result);
+partita_status partita_fast_dot(const partita_runtime* runtime, const double* x, const double* y, int64_t n_local,
+                                double* result);
+
+/* ---- Heat equation stencil ------------------------------------------- */
+
+/* The 2D heat equation by Jacobi iteration on an nx x ny grid split over
+ * the runtime's ranks (partita/kernels/stencil.hpp): the field is bitwise
+ * identical for any number of ranks and threads. */
+typedef struct partita_heat partita_heat;
+
+/* The value of global point (row, col) at step 0 (0-based; row < ny, col <
+ * nx); edge points keep it for ever. Writes *value and returns 0, or returns
+ * non-zero to fail partita_heat_create with PARTITA_ERROR_CALLBACK (on the
+ * ranks where it failed; the others get PARTITA_ERROR_INTERNAL). Called from
+ * several threads at once. */
+typedef int (*partita_heat_initial)(uint64_t row, uint64_t col, void* user, double* value);
+
+/* Collective. alpha = kappa dt / h^2 in (0, 0.25]; nx, ny >= 3. */
+partita_status partita_heat_create(const partita_runtime* runtime, uint64_t nx, uint64_t ny, double alpha,
+                                   partita_heat_initial initial, void* user, partita_heat** heat);
+/* Collective. Advances `steps` steps; *max_change (may be NULL) gets the
+ * largest |new - old| of the last one. */
+partita_status partita_heat_step(partita_heat* heat, uint64_t steps, double* max_change);
+/* Collective. The ny x nx field, row-major (row = slow index), into `field`
+ * on rank `root` (nx * ny doubles); other ranks may pass NULL. */
+partita_status partita_heat_gather(const partita_heat* heat, int root, double* field);
+/* Collective. Frees the grid; NULL is allowed. */
+partita_status partita_heat_free(partita_heat* heat);
+
 /* ---- Monte Carlo ------------------------------------------------------ */
 
 /* The integrand: writes f(x) to *value and returns 0, or returns non-zero
