@@ -12,6 +12,7 @@
 
 #include "exit_codes.hpp"
 #include "deadline.hpp"
+#include "batch_command.hpp"
 #include "info_command.hpp"
 #include "kernels_command.hpp"
 #include "status_command.hpp"
@@ -137,6 +138,33 @@ int main(int argc, char** argv) {
 
   auto* kernels_cmd = app.add_subcommand("kernels", "List kernels with their parameters and outputs");
 
+  partita::launch::BatchRequest batch;
+  std::string scheduler, launcher;
+  auto* batch_cmd = app.add_subcommand(
+      "batch", "Write a Slurm or PBS script for a job (and submit it with --submit): it binds ranks and threads, "
+               "drains at the walltime and resubmits itself with --resume until the sweep is done");
+  batch_cmd->add_option("job", batch.job_file, "the job spec (TOML)")->required();
+  batch_cmd->add_option("--scheduler", scheduler, "slurm or pbs")->required()->check(CLI::IsMember({"slurm", "pbs"}));
+  batch_cmd->add_option("--nodes", batch.options.nodes, "nodes (default 1)")->check(CLI::Range(1, 100000));
+  batch_cmd->add_option("--ranks-per-node", batch.options.ranks_per_node, "MPI ranks per node (default 1)")
+      ->check(CLI::Range(1, 4096));
+  batch_cmd->add_option("--threads", batch.options.threads, "OpenMP threads (cores) per rank (default 1)")
+      ->check(CLI::Range(1, 4096));
+  batch_cmd->add_option("--time", batch.options.time, "walltime of one allocation, HH:MM:SS")->required();
+  batch_cmd->add_option("--partition", batch.options.partition, "Slurm partition or PBS queue");
+  batch_cmd->add_option("--account", batch.options.account, "account to charge");
+  batch_cmd->add_option("--output-dir", batch.output_dir, "the job's output directory (overrides [output] dir)");
+  batch_cmd->add_option("--script", batch.script, "where to write the script (default: in the output directory)");
+  batch_cmd->add_option("--launcher", launcher, "Slurm: srun (default) or mpirun; PBS: mpirun")
+      ->check(CLI::IsMember({"srun", "mpirun"}));
+  batch_cmd->add_option("--max-resubmits", batch.options.max_resubmits,
+                        "allocations after the first, at most (default 10)")
+      ->check(CLI::Range(0, 1000));
+  batch_cmd->add_option("--signal-lead", batch.options.signal_lead,
+                        "Slurm: seconds before the walltime that USR1 asks the run to drain (default 120)")
+      ->check(CLI::Range(10, 86400));
+  batch_cmd->add_flag("--submit", batch.submit, "submit the script (sbatch or qsub) and print the job id");
+
   partita::launch::InfoOptions info;
   auto* info_cmd = app.add_subcommand("info", "Where each rank and thread may run (host, CPUs, NUMA node), and "
                                               "what is wrong with it: mpirun -np R partita info");
@@ -160,6 +188,13 @@ int main(int argc, char** argv) {
   if (kernels_cmd->parsed()) return partita::launch::kernels_command();
   if (status_cmd->parsed()) return partita::launch::status_command(status_dir);
   if (info_cmd->parsed()) return partita::launch::info_command(info, &argc, &argv);
+  if (batch_cmd->parsed()) {
+    batch.options.scheduler = scheduler == "pbs" ? partita::launch::Scheduler::pbs : partita::launch::Scheduler::slurm;
+    batch.options.launcher = launcher == "mpirun" || (launcher.empty() && scheduler == "pbs")
+                                 ? partita::launch::Launcher::mpirun
+                                 : partita::launch::Launcher::srun;
+    return partita::launch::batch_command(batch);
+  }
   if (run.resume && run.restart) {
     if (is_first_rank()) fmt::print(stderr, "partita: error: --resume and --restart exclude each other (see 'partita --help')\n");
     return exit_bad_input;

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Partita's batch scripts under the real Slurm of slurm_fixture.sh.
+#
+#   slurm_test.sh CASE PARTITA FIXTURE_DIR WORK_DIR
+#
+# CASE: srun | mpirun      a generated script, submitted, gives results.csv
+#                          byte-identical to a run without Slurm
+#       walltime           a sweep longer than its 1-minute walltime drains at
+#                          the walltime signal, resubmits itself with --resume
+#                          and completes over 2+ allocations, same bytes
+#       signal             USR1 sent to the batch shell (scancel --batch) drains
+#                          the run, which resubmits and completes, same bytes
+# Exit 77 (skip) with the fixture's reason when Slurm could not start here.
+set -euo pipefail
+
+case_name=$1 partita=$2 fixture=$3 work=$4/$1
+export SLURM_CONF=$fixture/slurm.conf
+
+if [ -e "$fixture/unavailable" ]; then
+  echo "SKIPPED: Slurm is not available on this machine: $(cat "$fixture/unavailable")" >&2
+  exit 77
+fi
+
+fail() { echo "FAILED ($case_name): $*" >&2; tail -n 30 "$work"/out/slurm-*.out >&2 2>/dev/null || true; exit 1; }
+
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+
+# The job: its name is unique per case, so the chain of allocations can be followed.
+write_job() {  # tasks mean_us
+  printf 'name = "partita-%s"\nkernel = "synthetic"\nseed = 9\nrepeat = %s\n[params]\ndistribution = "exponential"\nmean_us = %s\n[output]\ndir = "out"\n' \
+    "$case_name" "$1" "$2" > job.toml
+}
+
+# Waits until no job of this case is pending or running (the last allocation
+# of the chain has ended), at most $1 seconds.
+wait_for_chain() {
+  local limit=$1 start=$SECONDS
+  sleep 1
+  while squeue -h -n "partita-$case_name" -o %i | grep -q .; do
+    [ $((SECONDS - start)) -lt "$limit" ] || fail "the job chain is still running after $limit s"
+    sleep 0.5
+  done
+}
+
+allocations() { grep -c "Name=partita-$case_name " "$fixture/jobcomp.log" || true; }
+last_state() { grep "Name=partita-$case_name " "$fixture/jobcomp.log" | tail -n 1 | sed -E 's/.* JobState=([A-Z_]+).*/\1/'; }
+
+check_same_bytes() {
+  "$partita" run job.toml --out reference --threads 2 --quiet --no-warnings || fail "the reference run failed"
+  cmp out/results.csv reference/results.csv || fail "results.csv differs from the run without Slurm"
+  cmp out/summary.csv reference/summary.csv || fail "summary.csv differs from the run without Slurm"
+}
+
+submit() {  # extra partita batch options...
+  local line
+  line=$("$partita" batch job.toml --scheduler slurm --nodes 1 --ranks-per-node 2 --threads 1 --submit "$@" | tail -n 1)
+  case "$line" in "submitted: job "*) echo "${line#submitted: job }" ;; *) fail "partita batch --submit said: $line" ;; esac
+}
+
+case "$case_name" in
+  srun|mpirun)
+    write_job 200 2000
+    submit --time 00:05:00 --launcher "$case_name" >/dev/null
+    wait_for_chain 120
+    [ "$(last_state)" = COMPLETED ] || fail "job state $(last_state), expected COMPLETED"
+    check_same_bytes
+    echo "PASSED ($case_name): one allocation, launched with $case_name, same bytes as without Slurm"
+    ;;
+  walltime)
+    # About 40 s of work on 2 cores; a 1-minute walltime with USR1 30 s before it.
+    write_job 400 200000
+    submit --time 00:01:00 --signal-lead 30 >/dev/null
+    wait_for_chain 400
+    [ "$(last_state)" = COMPLETED ] || fail "last job state $(last_state), expected COMPLETED"
+    n=$(allocations)
+    [ "$n" -ge 2 ] || fail "$n allocation(s): the sweep should not fit in one"
+    grep -q "resubmitted as job" out/slurm-*.out || fail "no allocation says it resubmitted"
+    check_same_bytes
+    echo "PASSED (walltime): completed over $n allocations, same bytes as without Slurm"
+    ;;
+  signal)
+    write_job 400 20000
+    first=$(submit --time 00:05:00)
+    for _ in $(seq 300); do [ -s out/journal/rank-0.run-0.journal ] && break; sleep 0.1; done
+    sleep 1
+    scancel --signal=USR1 --batch "$first" || fail "scancel --signal=USR1 --batch $first failed"
+    wait_for_chain 120
+    grep -q "SIGUSR1: stopped with" "out/slurm-$first.out" || fail "allocation $first did not drain on SIGUSR1"
+    grep -q "resubmitted as job" "out/slurm-$first.out" || fail "allocation $first did not resubmit"
+    [ "$(last_state)" = COMPLETED ] || fail "last job state $(last_state), expected COMPLETED"
+    check_same_bytes
+    echo "PASSED (signal): drained on USR1, resubmitted, completed in $(allocations) allocations, same bytes"
+    ;;
+  *) echo "unknown case $case_name" >&2; exit 2 ;;
+esac
