@@ -69,8 +69,8 @@ case "$case_name" in
     echo "PASSED ($case_name): one allocation, launched with $case_name, same bytes as without Slurm"
     ;;
   walltime)
-    # About 40 s of work on 2 cores; a 1-minute walltime with USR1 30 s before it.
-    write_job 400 200000
+    # About 35 s of work on 2 cores; a 1-minute walltime with USR1 30 s before it.
+    write_job 350 200000
     submit --time 00:01:00 --signal-lead 30 >/dev/null
     wait_for_chain 400
     [ "$(last_state)" = COMPLETED ] || fail "last job state $(last_state), expected COMPLETED"
