@@ -40,6 +40,7 @@ const KernelRegistry& builtin_kernels() {
     KernelRegistry all;
     register_monte_carlo_kernels(all);
     register_irregular_kernels(all);
+    register_reduce_kernels(all);
     return all;
   }();
   return registry;

@@ -58,5 +58,6 @@ const KernelRegistry& builtin_kernels();
 /// Registration functions, one per kernel family (kernels_*.cpp).
 void register_monte_carlo_kernels(KernelRegistry& registry);
 void register_irregular_kernels(KernelRegistry& registry);
+void register_reduce_kernels(KernelRegistry& registry);
 
 }  // namespace partita::launch
