@@ -12,14 +12,15 @@
 // r = x - q are exact (Sterbenz; r is the bits of x below the grid). With
 // f0 = e + b - 51 no lane, and no sum of the lanes, can leave that range.
 // A second grid f1 = f0 - 1 + b - 51 takes the remainders r (below
-// 2^(f0-1)) the same way. Each grid's lanes then sum exactly to one double,
-// which goes into the ExactSum. Together the grids hold every bit of any
-// value within about 2^28 (sum, b = 11) or 2^29 (dot, b = 10) of the
-// block's largest; if anything is left below the second grid (a much
-// smaller value, or a NaN, whose remainder is NaN), or the largest is huge
-// or infinite, the block's grids are dropped and its values are added one by
-// one. Either way each value is added exactly, so block boundaries, lane
-// counts and instruction sets never change the result.
+// 2^(f0-1)) the same way, and so on: each grid adds 52 - b bits. Two grids
+// hold every bit of any value down to about 2^-29 of the block's largest
+// (sum, b = 11; 2^-31 for dot, b = 10); a block with a wider range is
+// retried with five grids (2^-152, about 45 decades); if anything is still
+// left below the last grid (a value tinier yet, or a NaN, whose remainder
+// is NaN), or the largest is huge or infinite, the block's grids are dropped
+// and its values are added one by one. Either way each value is added
+// exactly, so block boundaries, lane counts and instruction sets never
+// change the result.
 #pragma once
 
 #include <algorithm>
@@ -47,22 +48,26 @@ inline double sentinel(int f) noexcept {
   return std::bit_cast<double>((biased << 52) | (std::uint64_t{1} << 51));
 }
 
-/// The two grids of one block, as sentinels.
+/// The K grids of one block, as sentinels, finest last.
+template <int K>
 struct Grids {
-  double s0 = 0.0;
-  double s1 = 0.0;
+  double s[K] = {};
 };
 
 /// The grids for at most 2^block_log2 values below max_abs (not NaN) in
 /// magnitude. False when max_abs is so large (>= 2^(1022 - block_log2)) or
 /// infinite that a sentinel or a lane sum could overflow: add value by value.
-inline bool grids_for(double max_abs, int block_log2, Grids& grids) noexcept {
+template <int K>
+bool grids_for(double max_abs, int block_log2, Grids<K>& grids) noexcept {
   const auto biased = static_cast<int>(std::bit_cast<std::uint64_t>(max_abs) >> 52);
   const int e = std::max(biased, 1) - 1022;  // max_abs < 2^e
-  const int f0 = std::max(e + block_log2 - 51, -1074);
-  if (f0 > 971) return false;  // sentinel x 4/3 must stay below 2^1024
-  const int f1 = std::max(f0 - 1 + block_log2 - 51, -1074);
-  grids = {sentinel(f0), sentinel(f1)};
+  int f = std::max(e + block_log2 - 51, -1074);
+  if (f > 971) return false;  // sentinel x 4/3 must stay below 2^1024
+  for (int k = 0; k < K; ++k) {
+    grids.s[k] = sentinel(f);
+    // Remainders of this grid are at most 2^(f - 1): the next grid's input.
+    f = std::max(f - 1 + block_log2 - 51, -1074);
+  }
   return true;
 }
 
@@ -92,41 +97,37 @@ PARTITA_ALWAYS_INLINE double max_abs(const double* p, std::size_t len) noexcept 
   return r;
 }
 
-/// One grid pair's running state: NV vectors of W lanes.
-template <int W, int NV>
+/// K grids' running state: NV vectors of W lanes each.
+template <int W, int NV, int K>
 struct Bins {
   using D = typename Vec<W>::d;
   using I = typename Vec<W>::i;
-  D a0[NV];
-  D a1[NV];
+  D a[K][NV];
   I left[NV];  // OR of the final remainders' bits (sign shifted out)
 
-  PARTITA_ALWAYS_INLINE void start(const Grids& g) noexcept {
+  PARTITA_ALWAYS_INLINE void start(const Grids<K>& g) noexcept {
     for (int v = 0; v < NV; ++v) {
-      a0[v] = D{} + g.s0;
-      a1[v] = D{} + g.s1;
+      for (int k = 0; k < K; ++k) a[k][v] = D{} + g.s[k];
       left[v] = I{};
     }
   }
 
-  /// Deposits p[0, W x NV) into both grids.
+  /// Deposits p[0, W x NV) into the grids, coarsest first.
   PARTITA_ALWAYS_INLINE void deposit(const double* p) noexcept {
     for (int v = 0; v < NV; ++v) {
-      D x;
-      std::memcpy(&x, p + v * W, sizeof x);
-      D t = a0[v] + x;
-      D q = t - a0[v];
-      D r = x - q;
-      a0[v] = t;
-      t = a1[v] + r;
-      q = t - a1[v];
-      r = r - q;
-      a1[v] = t;
+      D r;
+      std::memcpy(&r, p + v * W, sizeof r);
+      for (int k = 0; k < K; ++k) {
+        const D t = a[k][v] + r;
+        const D q = t - a[k][v];
+        r = r - q;
+        a[k][v] = t;
+      }
       left[v] |= (I)r << 1;
     }
   }
 
-  /// True when no value had bits below the second grid (nor was NaN).
+  /// True when no value had bits below the last grid (nor was NaN).
   PARTITA_ALWAYS_INLINE bool whole() const noexcept {
     std::int64_t any = 0;
     for (int v = 0; v < NV; ++v) {
@@ -135,19 +136,16 @@ struct Bins {
     return any == 0;
   }
 
-  /// Adds the two grids' sums to acc. Each lane's a - sentinel is exact
+  /// Adds the grids' sums to acc. Each lane's a - sentinel is exact
   /// (Sterbenz) and so is every partial sum over lanes (see the header).
-  PARTITA_ALWAYS_INLINE void add_to(const Grids& g, ExactSum& acc) const noexcept {
-    double sum0 = 0.0;
-    double sum1 = 0.0;
-    for (int v = 0; v < NV; ++v) {
-      for (int l = 0; l < W; ++l) {
-        sum0 += a0[v][l] - g.s0;
-        sum1 += a1[v][l] - g.s1;
+  PARTITA_ALWAYS_INLINE void add_to(const Grids<K>& g, ExactSum& acc) const noexcept {
+    for (int k = 0; k < K; ++k) {
+      double sum = 0.0;
+      for (int v = 0; v < NV; ++v) {
+        for (int l = 0; l < W; ++l) sum += a[k][v][l] - g.s[k];
       }
+      acc.add(sum);
     }
-    acc.add(sum0);
-    acc.add(sum1);
   }
 };
 
@@ -161,42 +159,52 @@ PARTITA_ALWAYS_INLINE void prefetch(std::uintptr_t at) noexcept {
   }
 }
 
+/// Deposits one block of len values (padded with zeros to whole vectors)
+/// into K grids, prefetching next_len values at next; false (and nothing
+/// added) if some value had bits below the last grid or was NaN.
+template <int W, int NV, int K>
+PARTITA_ALWAYS_INLINE bool add_block(const double* p, std::size_t len, double max, int block_log2,
+                                     std::uintptr_t next, std::size_t next_len, ExactSum& acc) noexcept {
+  constexpr std::size_t lanes = std::size_t{W} * NV;
+  Grids<K> grids;
+  if (!grids_for(max, block_log2, grids)) return false;
+  Bins<W, NV, K> bins;
+  bins.start(grids);
+  std::size_t i = 0;
+  for (; i + lanes <= len; i += lanes) {
+    if (i < next_len) prefetch<lanes>(next + i * sizeof(double));
+    bins.deposit(p + i);
+  }
+  if (i < len) {
+    double tail[lanes] = {};  // zeros deposit nothing
+    std::memcpy(tail, p + i, (len - i) * sizeof(double));
+    bins.deposit(tail);
+  }
+  if (!bins.whole()) return false;
+  bins.add_to(grids, acc);
+  return true;
+}
+
 /// Sum: blocks of 2^11 values. Each block's maximum is taken in a first
 /// pass; the deposit pass prefetches the next block, so memory keeps
-/// streaming while the deposits compute.
+/// streaming while the deposits compute. Two grids take every bit of values
+/// down to 2^-29 of the block's largest; a block with a wider range is
+/// retried (from L1) with five grids (2^-152), and only then added value by
+/// value.
 template <int W, int NV>
 PARTITA_ALWAYS_INLINE void add_sum(const double* x, std::size_t n, ExactSum& acc) noexcept {
   constexpr int block_log2 = 11;
   constexpr std::size_t block = std::size_t{1} << block_log2;
-  constexpr std::size_t lanes = std::size_t{W} * NV;
-  static_assert(block % lanes == 0 && lanes % 8 == 0);
-  Bins<W, NV> bins;
+  static_assert(block % (std::size_t{W} * NV) == 0 && W * NV % 8 == 0);
   for (std::size_t start = 0; start < n; start += block) {
     const double* p = x + start;
     const std::size_t len = std::min(block, n - start);
     const std::size_t next_len = std::min(block, n - start - len);
-    Grids grids;
-    if (!grids_for(max_abs<W, NV>(p, len), block_log2, grids)) {
-      for (std::size_t i = 0; i < len; ++i) acc.add(p[i]);
-      continue;
-    }
-    bins.start(grids);
-    const auto next = reinterpret_cast<std::uintptr_t>(p) + len * sizeof(double);
-    std::size_t i = 0;
-    for (; i + lanes <= len; i += lanes) {
-      if (i < next_len) prefetch<lanes>(next + i * sizeof(double));
-      bins.deposit(p + i);
-    }
-    if (i < len) {
-      double tail[lanes] = {};  // zeros deposit nothing
-      std::memcpy(tail, p + i, (len - i) * sizeof(double));
-      bins.deposit(tail);
-    }
-    if (bins.whole()) {
-      bins.add_to(grids, acc);
-    } else {
-      for (std::size_t k = 0; k < len; ++k) acc.add(p[k]);
-    }
+    const auto next = reinterpret_cast<std::uintptr_t>(p + len);
+    const double max = max_abs<W, NV>(p, len);
+    if (add_block<W, NV, 2>(p, len, max, block_log2, next, next_len, acc)) continue;
+    if (add_block<W, NV, 5>(p, len, max, block_log2, next, 0, acc)) continue;
+    for (std::size_t k = 0; k < len; ++k) acc.add(p[k]);
   }
 }
 
@@ -208,11 +216,41 @@ inline void add_product(double x, double y, ExactSum& acc) noexcept {
   if (std::isfinite(p)) acc.add(std::fma(x, y, -p));
 }
 
+/// Deposits a block's products and errors (len of each, padded with zeros
+/// to whole vectors) into K grids per stream; false if either stream has
+/// bits below its last grid.
+template <int W, int NV, int K>
+PARTITA_ALWAYS_INLINE bool add_products(const double* prod, const double* err, std::size_t padded, double prod_max,
+                                        double err_max, int block_log2, std::uintptr_t next_x,
+                                        std::uintptr_t next_y, std::size_t next_len, ExactSum& acc) noexcept {
+  constexpr std::size_t lanes = std::size_t{W} * NV;
+  Grids<K> prod_grids;
+  Grids<K> err_grids;
+  if (!grids_for(prod_max, block_log2, prod_grids) || !grids_for(err_max, block_log2, err_grids)) return false;
+  Bins<W, NV, K> prod_bins;
+  Bins<W, NV, K> err_bins;
+  prod_bins.start(prod_grids);
+  err_bins.start(err_grids);
+  for (std::size_t i = 0; i < padded; i += lanes) {
+    if (i < next_len) {
+      prefetch<lanes>(next_x + i * sizeof(double));
+      prefetch<lanes>(next_y + i * sizeof(double));
+    }
+    prod_bins.deposit(prod + i);
+    err_bins.deposit(err + i);
+  }
+  if (!prod_bins.whole() || !err_bins.whole()) return false;  // both whole before either is added
+  prod_bins.add_to(prod_grids, acc);
+  err_bins.add_to(err_grids, acc);
+  return true;
+}
+
 /// Dot: blocks of 2^10 pairs. A first pass writes the products p and their
 /// errors e = fma(x, y, -p) (two streams, each with its own maximum and
-/// grids), a second deposits both. Where the target has FMA instructions the
-/// first pass vectorises; elsewhere std::fma is a library call (slow, but
-/// the same correctly rounded e, so the same result).
+/// grids), a second deposits both, with the same retry as add_sum. Where the
+/// target has FMA instructions the first pass vectorises; elsewhere
+/// std::fma is a library call (slower, but the same correctly rounded e,
+/// so the same result).
 template <int W, int NV>
 PARTITA_ALWAYS_INLINE void add_dot(const double* x, const double* y, std::size_t n, ExactSum& acc) noexcept {
   constexpr int block_log2 = 10;
@@ -221,8 +259,6 @@ PARTITA_ALWAYS_INLINE void add_dot(const double* x, const double* y, std::size_t
   static_assert(block % lanes == 0 && lanes % 8 == 0);
   alignas(64) double prod[block];
   alignas(64) double err[block];
-  Bins<W, NV> prod_bins;
-  Bins<W, NV> err_bins;
   for (std::size_t start = 0; start < n; start += block) {
     const double* px = x + start;
     const double* py = y + start;
@@ -236,31 +272,15 @@ PARTITA_ALWAYS_INLINE void add_dot(const double* x, const double* y, std::size_t
     const std::size_t padded = (len + lanes - 1) / lanes * lanes;
     std::fill(prod + len, prod + padded, 0.0);
     std::fill(err + len, err + padded, 0.0);
-    Grids prod_grids;
-    Grids err_grids;
-    bool exact = grids_for(max_abs<W, NV>(prod, padded), block_log2, prod_grids) &&
-                 grids_for(max_abs<W, NV>(err, padded), block_log2, err_grids);
-    if (exact) {
-      prod_bins.start(prod_grids);
-      err_bins.start(err_grids);
-      const auto next_x = reinterpret_cast<std::uintptr_t>(px) + len * sizeof(double);
-      const auto next_y = reinterpret_cast<std::uintptr_t>(py) + len * sizeof(double);
-      for (std::size_t i = 0; i < padded; i += lanes) {
-        if (i < next_len) {
-          prefetch<lanes>(next_x + i * sizeof(double));
-          prefetch<lanes>(next_y + i * sizeof(double));
-        }
-        prod_bins.deposit(prod + i);
-        err_bins.deposit(err + i);
-      }
-      exact = prod_bins.whole() && err_bins.whole();
+    const double prod_max = max_abs<W, NV>(prod, padded);
+    const double err_max = max_abs<W, NV>(err, padded);
+    const auto next_x = reinterpret_cast<std::uintptr_t>(px + len);
+    const auto next_y = reinterpret_cast<std::uintptr_t>(py + len);
+    if (add_products<W, NV, 2>(prod, err, padded, prod_max, err_max, block_log2, next_x, next_y, next_len, acc)) {
+      continue;
     }
-    if (exact) {
-      prod_bins.add_to(prod_grids, acc);
-      err_bins.add_to(err_grids, acc);
-    } else {
-      for (std::size_t k = 0; k < len; ++k) add_product(px[k], py[k], acc);
-    }
+    if (add_products<W, NV, 5>(prod, err, padded, prod_max, err_max, block_log2, next_x, next_y, 0, acc)) continue;
+    for (std::size_t k = 0; k < len; ++k) add_product(px[k], py[k], acc);
   }
 }
 

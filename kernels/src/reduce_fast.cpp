@@ -1,4 +1,5 @@
-// The fast reductions: what a user writes by hand with OpenMP and MPI, and
+// The fast reductions: what a user writes by hand with OpenMP and MPI (an
+// OpenMP reduction over per-thread partial sums, then MPI_Allreduce), and
 // the baseline that bench/reduce_bench.cpp measures the reproducible ones
 // against. The grouping of additions follows the vector width, the thread
 // count and MPI's reduction tree, so results are not reproducible.
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "partita/kernels/reduce.hpp"
+#include "plain_loops.hpp"
 #include "thread_split.hpp"
 
 namespace partita::kernels::reduce {
@@ -15,14 +17,25 @@ namespace {
 
 constexpr std::size_t min_values_per_thread = 16384;
 
-double local_dot(std::span<const double> x, std::span<const double> y, int requested) {
-  const int threads = detail::threads_for(requested, x.size(), min_values_per_thread);
-  const double* px = x.data();
-  const double* py = y.data();
+// Each thread's contiguous range through the vectorised loop, then an
+// OpenMP reduction of the thread partials.
+template <class Loop>
+double over_threads(std::size_t n, int requested, Loop loop) {
+  const int threads = detail::threads_for(requested, n, min_values_per_thread);
+  if (threads == 1) return loop(std::size_t{0}, n);
   double acc = 0.0;
-#pragma omp parallel for simd reduction(+ : acc) num_threads(threads) if (threads > 1) schedule(static)
-  for (std::size_t i = 0; i < x.size(); ++i) acc += px[i] * py[i];
+#pragma omp parallel num_threads(threads) reduction(+ : acc)
+  {
+    const auto range = detail::thread_range(n, omp_get_thread_num(), omp_get_num_threads());
+    acc += loop(range.first, range.last);
+  }
   return acc;
+}
+
+double local_dot(std::span<const double> x, std::span<const double> y, int threads) {
+  return over_threads(x.size(), threads, [x, y](std::size_t first, std::size_t last) {
+    return detail::plain_dot(x.data() + first, y.data() + first, last - first);
+  });
 }
 
 void check_lengths(std::span<const double> x, std::span<const double> y) {
@@ -38,13 +51,10 @@ void check_lengths(std::span<const double> x, std::span<const double> y) {
 
 }  // namespace
 
-double fast_sum(std::span<const double> x, int requested) {
-  const int threads = detail::threads_for(requested, x.size(), min_values_per_thread);
-  const double* px = x.data();
-  double acc = 0.0;
-#pragma omp parallel for simd reduction(+ : acc) num_threads(threads) if (threads > 1) schedule(static)
-  for (std::size_t i = 0; i < x.size(); ++i) acc += px[i];
-  return acc;
+double fast_sum(std::span<const double> x, int threads) {
+  return over_threads(x.size(), threads, [x](std::size_t first, std::size_t last) {
+    return detail::plain_sum(x.data() + first, last - first);
+  });
 }
 
 double fast_dot(std::span<const double> x, std::span<const double> y, int threads) {

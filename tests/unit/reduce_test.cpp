@@ -112,12 +112,14 @@ TEST(ReduceSum, SameBitsForAnyThreadCount) {
 
 // Every vector variant this CPU runs adds exactly what the value-by-value
 // loop adds: blocks that take the vector path, blocks that fall back (tiny
-// values, NaN, huge values), and ragged lengths.
+// values, NaN, huge values), blocks the five-grid retry takes, and ragged
+// lengths.
 TEST(ReduceSimd, EveryVariantMatchesTheValueByValueLoop) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::vector<double>> cases;
   cases.push_back(wide(5000, 10, 7));    // all blocks vectorised
-  cases.push_back(wide(5000, 500, 8));   // most blocks fall back
+  cases.push_back(wide(5000, 40, 16));   // blocks need the five-grid retry
+  cases.push_back(wide(5000, 500, 8));   // most blocks go value by value
   cases.push_back(wide(4099, 1000, 9));  // ragged tail, extreme range
   cases.push_back(std::vector<double>(3000, 0x1p-1074));
   cases.push_back(std::vector<double>(3000, 0x1p1015));  // too large for the grids

@@ -1,7 +1,7 @@
-// An exact accumulator of doubles (a "superaccumulator"): it holds the sum
-// of every double added as a fixed-point integer over the whole double range,
-// so adding is exact, merging is exact, and the order of either never
-// changes the result. Not collective, no threads, no MPI.
+// An exact accumulator of doubles (a "superaccumulator"). Not collective,
+// no threads, no MPI. Reproducible: it holds the exact sum as a fixed-point
+// integer over the whole double range, so neither the order of adding nor of
+// merging changes a bit. Serial equivalent: a real-number sum, rounded once.
 #pragma once
 
 #include <array>

@@ -1,7 +1,8 @@
 // Fixed-range, fixed-bin-count histogram of values spread over ranks (each
-// rank holds a part). Counts are integers, so they are exact and identical
-// for any number of ranks and threads and any split of the values.
-// Threads count into private bins, merged after the loop: no atomics.
+// rank holds a part). Collective on ctx.comm() (the overload without a
+// Context is not: no MPI). Reproducible: integer counts are exact, the same
+// for any ranks, threads and split. Threads count into private bins, merged
+// after the loop (no atomics). Serial equivalent: for (v) ++bin[bin_of(v)];
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,10 @@
 // Sum, dot product and 2-norm of a vector spread over ranks (each rank holds
-// a part, any length). sum/dot/norm2 are reproducible: the exact result
-// rounded once, so bitwise identical for any ranks, threads and split of the
-// vector. fast_* are a plain OpenMP + MPI_Allreduce reduction: not reproducible.
+// a part). Collective on ctx.comm() (the overloads without a Context are not:
+// they make no MPI calls). sum/dot/norm2: reproducible, the exact result
+// rounded once, bitwise identical for any ranks, threads and split; fast_*:
+// OpenMP reduction + MPI_Allreduce, not reproducible.
+// Serial equivalent: acc = 0; for (rank) for (v in its part) acc += v;
+// (in exact arithmetic, rounded once, for the reproducible ones).
 #pragma once
 
 #include <mpi.h>
@@ -67,11 +70,13 @@ ExactSum allreduce(const ExactSum& mine, MPI_Comm comm);
 
 // ---- Fast, not reproducible ---------------------------------------------
 //
-// An OpenMP `parallel for simd reduction(+)` over this rank's part, then
-// MPI_Allreduce(MPI_SUM) of the rank totals: the grouping of the additions
-// depends on the number of ranks and threads (and on the MPI library), so
-// the last bits may differ between runs that differ in those; the error
-// bound is that of naive summation. Collective on ctx.comm().
+// Each thread sums its contiguous range with vectorised, independent
+// accumulators; an OpenMP reduction(+) adds the thread partials and
+// MPI_Allreduce(MPI_SUM) the rank totals. The grouping of the additions
+// depends on the number of ranks and threads, the CPU's vector width and the
+// MPI library, so the last bits may differ between runs that differ in
+// those; the error bound is that of naive summation. Collective on
+// ctx.comm().
 // Serial equivalent: acc = 0; for (rank, v) acc += v; return acc;
 // (up to the grouping of the additions).
 
