@@ -127,6 +127,9 @@ TEST(ReduceSimd, EveryVariantMatchesTheValueByValueLoop) {
   with_specials[2500] = nan;
   with_specials[4100] = -inf;
   cases.push_back(with_specials);
+  auto negative_zeros = wide(3000, 5, 17);
+  for (std::size_t i = 0; i < negative_zeros.size(); i += 3) negative_zeros[i] = -0.0;
+  cases.push_back(negative_zeros);
   for (std::size_t n : {0, 1, 7, 17, 1023, 1025, 2049}) cases.push_back(wide(n, 20, 11 + n));
 
   const auto y = wide(6000, 40, 12);
