@@ -187,5 +187,41 @@ int main(int argc, char** argv) {
       }
     }
   }
+  // Each instruction-set variant of the exact sum's loop this CPU runs, one
+  // thread, no MPI: what a CPU without AVX-512 (or without AVX2) would get.
+  if (rank == 0) {
+    std::printf("\nexact sum loop per SIMD variant, 1 thread (detail::add_sum), GB/s and ratio to the fast sum:\n");
+    for (const std::size_t n : {opts.n, opts.cache_n}) {
+      const partita::Context one(MPI_COMM_SELF, 1);
+      Vectors v = make_vectors(n, 1, false);
+      const int reps = n < opts.n ? opts.reps * 20 : opts.reps;
+      std::vector<double> fast;
+      std::vector<std::vector<double>> levels(3);
+      for (int rep = -1; rep < reps; ++rep) {
+        const double t_fast = seconds([&] { (void)reduce::fast_sum(v.b, 1); });
+        for (int level = 0; level < 3; ++level) {
+          const auto simd = static_cast<partita::kernels::detail::SimdLevel>(level);
+          if (!partita::kernels::detail::simd_level_supported(simd)) continue;
+          const double t = seconds([&] {
+            partita::kernels::ExactSum acc;
+            partita::kernels::detail::add_sum(v.b, acc, simd);
+            (void)acc.value();
+          });
+          if (rep >= 0) levels[static_cast<std::size_t>(level)].push_back(t);
+        }
+        if (rep >= 0) fast.push_back(t_fast);
+      }
+      const double gb = 1e-9 * 8.0 * static_cast<double>(n);
+      std::printf("  n = %9zu: fast sum %7.2f", n, gb / median(fast));
+      for (int level = 0; level < 3; ++level) {
+        const auto& t = levels[static_cast<std::size_t>(level)];
+        if (t.empty()) continue;
+        std::printf("   %s %6.2f (%.2f)",
+                    partita::kernels::detail::to_string(static_cast<partita::kernels::detail::SimdLevel>(level)),
+                    gb / median(t), median(fast) / median(t));
+      }
+      std::printf("\n");
+    }
+  }
   return 0;
 }
