@@ -54,8 +54,9 @@ struct Histogram {
 Histogram count(const Context& ctx, std::span<const double> local, const Layout& layout);
 
 /// The same for values held entirely here. Not collective: no MPI calls, so
-/// safe on any thread, e.g. inside a launcher task. `threads` OpenMP threads;
-/// threads <= 0: omp_get_max_threads() of the caller.
+/// safe on any thread, e.g. inside a launcher task. `threads` OpenMP threads
+/// (threads <= 0: omp_get_max_threads() of the caller; fewer for short
+/// inputs: each thread gets at least max(16384, bins) values).
 Histogram count(std::span<const double> x, const Layout& layout, int threads = 0);
 
 }  // namespace partita::kernels::histogram

@@ -20,7 +20,7 @@ namespace partita::kernels::reduce {
 //
 // Collective on ctx.comm(): every rank calls with its own part (which may be
 // empty) and receives the same result; ctx.threads() threads work on this
-// rank's part. Bitwise identical for any number of ranks and threads and any
+// rank's part (fewer for short parts: at least 16384 values per thread). Bitwise identical for any number of ranks and threads and any
 // split of the vector, and at least as accurate as any order of naive
 // summation: each value (each product, for dot) enters an ExactSum exactly
 // and only the total is rounded (to nearest, ties to even). A NaN anywhere,
@@ -52,8 +52,9 @@ double norm2(const Context& ctx, std::span<const double> x);
 
 /// The same three for a vector held entirely here. Not collective: no MPI
 /// calls, so safe on any thread, e.g. inside a launcher task. `threads`
-/// OpenMP threads; threads <= 0: omp_get_max_threads() of the caller. The
-/// result equals the collective one on any split of the same values.
+/// OpenMP threads (threads <= 0: omp_get_max_threads() of the caller; fewer
+/// for short vectors, at least 16384 values each). The result equals the
+/// collective one on any split of the same values.
 double sum(std::span<const double> x, int threads = 0);
 double dot(std::span<const double> x, std::span<const double> y, int threads = 0);
 double norm2(std::span<const double> x, int threads = 0);
