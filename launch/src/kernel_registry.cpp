@@ -41,6 +41,7 @@ const KernelRegistry& builtin_kernels() {
     register_monte_carlo_kernels(all);
     register_irregular_kernels(all);
     register_stencil_kernels(all);
+    register_reduce_kernels(all);
     return all;
   }();
   return registry;

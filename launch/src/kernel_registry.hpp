@@ -59,5 +59,6 @@ const KernelRegistry& builtin_kernels();
 void register_monte_carlo_kernels(KernelRegistry& registry);
 void register_irregular_kernels(KernelRegistry& registry);
 void register_stencil_kernels(KernelRegistry& registry);
+void register_reduce_kernels(KernelRegistry& registry);
 
 }  // namespace partita::launch
