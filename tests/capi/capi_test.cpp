@@ -6,12 +6,14 @@
 #include <mpi.h>
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "partita/c/partita.h"
+#include "partita/kernels/reduce.hpp"
 #include "partita/kernels/stencil.hpp"
 
 extern "C" int sum_of_squares(const double* x, int dim, void* user, double* value);
@@ -140,6 +142,38 @@ TEST_F(CApi, HeatCallbackAndArgumentErrors) {
   EXPECT_EQ(partita_heat_create(runtime_, 40, 30, 0.5, hot_top, nullptr, &heat), PARTITA_ERROR_ARGUMENT);
   EXPECT_EQ(partita_heat_step(nullptr, 1, nullptr), PARTITA_ERROR_ARGUMENT);
   EXPECT_EQ(partita_heat_free(nullptr), PARTITA_OK);
+}
+
+// Each rank passes its block of one global vector: the reproducible results
+// are the bits of the whole vector reduced alone, whatever the rank count.
+TEST_F(CApi, ReductionsAreTheBitsOfTheWholeVector) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  std::vector<double> x(1001), y(1001);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = 1.0 / static_cast<double>(i + 1);
+    y[i] = (i % 3 == 0 ? -1.0 : 1.0) * 1e10 / static_cast<double>(i + 7);
+  }
+  x[10] = 1e16;
+  x[500] = -1e16;  // cancels: a naive sum loses the small terms around it
+  const std::size_t first = x.size() * rank / size, last = x.size() * (rank + 1) / size;
+  const auto n = static_cast<int64_t>(last - first);
+  double sum = 0, dot = 0, norm = 0, fast = 0;
+  ASSERT_EQ(partita_sum(runtime_, x.data() + first, n, &sum), PARTITA_OK) << partita_last_error();
+  ASSERT_EQ(partita_dot(runtime_, x.data() + first, y.data() + first, n, &dot), PARTITA_OK) << partita_last_error();
+  ASSERT_EQ(partita_norm2(runtime_, y.data() + first, n, &norm), PARTITA_OK) << partita_last_error();
+  ASSERT_EQ(partita_fast_sum(runtime_, x.data() + first, n, &fast), PARTITA_OK) << partita_last_error();
+  namespace reduce = partita::kernels::reduce;
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(sum), std::bit_cast<std::uint64_t>(reduce::sum(x, 1)));
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(dot), std::bit_cast<std::uint64_t>(reduce::dot(x, y, 1)));
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(norm), std::bit_cast<std::uint64_t>(reduce::norm2(y, 1)));
+  EXPECT_TRUE(std::isfinite(fast));
+
+  EXPECT_EQ(partita_sum(runtime_, nullptr, 0, &sum), PARTITA_OK) << "an empty part needs no pointer";
+  EXPECT_EQ(partita_sum(runtime_, x.data(), -1, &sum), PARTITA_ERROR_ARGUMENT);
+  EXPECT_NE(std::string(partita_last_error()).find("n_local = -1"), std::string::npos) << partita_last_error();
+  EXPECT_EQ(partita_dot(runtime_, x.data(), nullptr, 3, &dot), PARTITA_ERROR_ARGUMENT);
 }
 
 }  // namespace
