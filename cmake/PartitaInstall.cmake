@@ -30,3 +30,15 @@ file(RELATIVE_PATH PARTITA_PC_PREFIX_FROM_PCFILEDIR
 string(REGEX REPLACE "/$" "" PARTITA_PC_PREFIX_FROM_PCFILEDIR "${PARTITA_PC_PREFIX_FROM_PCFILEDIR}")
 configure_file(cmake/partita.pc.in ${PROJECT_BINARY_DIR}/partita.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/partita.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# Like other HPC software: a modulefile (Environment Modules and Lmod) that
+# puts the command on PATH and the package on CMAKE_PREFIX_PATH and
+# PKG_CONFIG_PATH, found by `module use PREFIX/share/modulefiles`; the README
+# and examples as documentation.
+set(PARTITA_MODULE_DIR ${CMAKE_INSTALL_DATADIR}/modulefiles)
+# From PREFIX/share/modulefiles/partita up to PREFIX.
+file(RELATIVE_PATH PARTITA_MODULE_UP ${CMAKE_INSTALL_PREFIX}/${PARTITA_MODULE_DIR}/partita ${CMAKE_INSTALL_PREFIX})
+configure_file(packaging/modulefile/partita.tcl.in ${PROJECT_BINARY_DIR}/modulefile/${PROJECT_VERSION} @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/modulefile/${PROJECT_VERSION} DESTINATION ${PARTITA_MODULE_DIR}/partita)
+install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

@@ -18,7 +18,8 @@ packages=(
   librandom123-dev                # Philox counter-based random numbers
   libtoml11-dev libcli11-dev libfmt-dev   # the partita command: job files, CLI, formatting
   libgtest-dev procps             # tests (procps: pgrep, to kill one rank)
-  python3                         # make bench (bench/pi_throughput.py)
+  python3                         # make bench (bench/pi_throughput.py), the Spack recipe check
+  tcl                             # tclsh: loads the installed modulefile in a test
 )
 if [ "$preset" = tsan ] || [ "$preset" = fuzz ]; then
   # GCC's libgomp is invisible to ThreadSanitizer; clang's libomp with the

@@ -11,6 +11,10 @@ set(required
   ${LIBDIR}/libpartita_kernels.a
   ${LIBDIR}/libpartita_c.a
   ${INCLUDEDIR}/partita/c/partita.h
+  bin/partita
+  share/modulefiles/partita/${VERSION}
+  share/doc/Partita/README.md
+  share/doc/Partita/examples/fortran/heat_and_dot.f90
   ${INCLUDEDIR}/partita/version.hpp
   ${INCLUDEDIR}/partita/partita.hpp
   ${INCLUDEDIR}/partita/detail/parallel_for.hpp

@@ -28,9 +28,9 @@ mkdir -p "$work"
 cd "$work"
 
 # The job: its name is unique per case, so the chain of allocations can be followed.
-write_job() {  # tasks mean_us
-  printf 'name = "partita-%s"\nkernel = "synthetic"\nseed = 9\nrepeat = %s\n[params]\ndistribution = "exponential"\nmean_us = %s\n[output]\ndir = "out"\n' \
-    "$case_name" "$1" "$2" > job.toml
+write_job() {  # tasks mean_us [distribution]
+  printf 'name = "partita-%s"\nkernel = "synthetic"\nseed = 9\nrepeat = %s\n[params]\ndistribution = "%s"\nmean_us = %s\n[output]\ndir = "out"\n' \
+    "$case_name" "$1" "${3:-exponential}" "$2" > job.toml
 }
 
 # Waits until no job of this case is pending or running (the last allocation
@@ -44,8 +44,11 @@ wait_for_chain() {
   done
 }
 
-allocations() { grep -c "Name=partita-$case_name " "$fixture/jobcomp.log" || true; }
-last_state() { grep "Name=partita-$case_name " "$fixture/jobcomp.log" | tail -n 1 | sed -E 's/.* JobState=([A-Z_]+).*/\1/'; }
+# The finished jobs of this run of the case: jobcomp.log keeps earlier runs' too.
+done_before=$(wc -l < "$fixture/jobcomp.log" 2>/dev/null || echo 0)
+finished_jobs() { tail -n "+$((done_before + 1))" "$fixture/jobcomp.log" 2>/dev/null | grep "Name=partita-$case_name " || true; }
+allocations() { finished_jobs | grep -c . || true; }
+last_state() { finished_jobs | tail -n 1 | sed -E 's/.* JobState=([A-Z_]+).*/\1/'; }
 
 check_same_bytes() {
   "$partita" run job.toml --out reference --threads 2 --quiet --no-warnings || fail "the reference run failed"
@@ -69,8 +72,9 @@ case "$case_name" in
     echo "PASSED ($case_name): one allocation, launched with $case_name, same bytes as without Slurm"
     ;;
   walltime)
-    # About 35 s of work on 2 cores; a 1-minute walltime with USR1 30 s before it.
-    write_job 350 200000
+    # 30 s of work on 2 cores; a 1-minute walltime with USR1 30 s before it,
+    # and the automatic deadline 30 s before it too: it never fits in one.
+    write_job 300 200000 constant
     submit --time 00:01:00 --signal-lead 30 >/dev/null
     wait_for_chain 400
     [ "$(last_state)" = COMPLETED ] || fail "last job state $(last_state), expected COMPLETED"
