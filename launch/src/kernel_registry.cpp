@@ -40,6 +40,8 @@ const KernelRegistry& builtin_kernels() {
     KernelRegistry all;
     register_monte_carlo_kernels(all);
     register_irregular_kernels(all);
+    register_dense_kernels(all);
+    register_nbody_kernels(all);
     return all;
   }();
   return registry;

@@ -58,5 +58,7 @@ const KernelRegistry& builtin_kernels();
 /// Registration functions, one per kernel family (kernels_*.cpp).
 void register_monte_carlo_kernels(KernelRegistry& registry);
 void register_irregular_kernels(KernelRegistry& registry);
+void register_dense_kernels(KernelRegistry& registry);
+void register_nbody_kernels(KernelRegistry& registry);
 
 }  // namespace partita::launch
