@@ -67,7 +67,8 @@ Bodies uniform_sphere(std::uint64_t n, Block block, std::uint64_t seed, double g
 /// The accelerations of this rank's bodies due to all bodies on all ranks of
 /// comm (out is resized). Collective on comm: every rank calls it, with its
 /// own block; blocks are in rank order. Uses at most `threads` OpenMP threads;
-/// only the calling thread calls MPI (tag 0x6e62 on comm). Throws
+/// only the calling thread calls MPI (tag 0x6e62 on comm), so under
+/// MPI_THREAD_FUNNELED call it from the main thread. Throws
 /// std::invalid_argument on every rank if any rank's input is invalid
 /// (arrays of unequal length, non-finite values, softening <= 0, threads < 1).
 void accelerations(const Bodies& local, const Gravity& gravity, Accelerations& out, MPI_Comm comm,
