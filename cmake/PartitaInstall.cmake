@@ -28,6 +28,22 @@ install(FILES ${PROJECT_BINARY_DIR}/PartitaConfig.cmake ${PROJECT_BINARY_DIR}/Pa
 file(RELATIVE_PATH PARTITA_PC_PREFIX_FROM_PCFILEDIR
      ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
 string(REGEX REPLACE "/$" "" PARTITA_PC_PREFIX_FROM_PCFILEDIR "${PARTITA_PC_PREFIX_FROM_PCFILEDIR}")
+# The dense kernel's BLAS, when it has one: the libraries are static, so a
+# pkg-config consumer links it too.
+set(PARTITA_PC_DENSE_LIBS "")
+if(PARTITA_DENSE_BACKEND STREQUAL "OpenBLAS")
+  foreach(library IN LISTS BLAS_LIBRARIES)
+    if(library MATCHES "^/")
+      get_filename_component(directory "${library}" DIRECTORY)
+      get_filename_component(name "${library}" NAME_WE)
+      string(REGEX REPLACE "^lib" "" name "${name}")
+      string(APPEND PARTITA_PC_DENSE_LIBS " -L${directory} -l${name}")
+    else()
+      string(APPEND PARTITA_PC_DENSE_LIBS " ${library}")
+    endif()
+  endforeach()
+  string(STRIP "${PARTITA_PC_DENSE_LIBS}" PARTITA_PC_DENSE_LIBS)
+endif()
 configure_file(cmake/partita.pc.in ${PROJECT_BINARY_DIR}/partita.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/partita.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 

@@ -13,6 +13,7 @@
 #include <numbers>
 #include <vector>
 
+#include <partita/kernels/dense.hpp>
 #include <partita/kernels/monte_carlo.hpp>
 #include <partita/kernels/stencil.hpp>
 #include <partita/partita.hpp>
@@ -44,6 +45,24 @@ PiSum sum_over_tasks(const partita::Context& ctx) {
         return PiSum{e.value, e.std_error * e.std_error};
       },
       [](const PiSum& a, const PiSum& b) { return PiSum{a.estimates + b.estimates, a.variances + b.variances}; });
+}
+
+// A dense solve through the kernels' BLAS backend (if Partita has one): the
+// installed package must bring that library along. Returns |A x - b|.
+double dense_residual() {
+  namespace dense = partita::kernels::dense;
+  const Eigen::Index n = 64;
+  Eigen::MatrixXd a(n, n);
+  Eigen::MatrixXd b(n, 1);
+  partita::Rng rng(seed, 0, 1);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    for (Eigen::Index i = 0; i < n; ++i) a(i, j) = rng.uniform(-1.0, 1.0) + (i == j ? 8.0 : 0.0);
+  }
+  for (Eigen::Index i = 0; i < n; ++i) b(i, 0) = rng.uniform(-1.0, 1.0);
+  const Eigen::MatrixXd x = dense::solve_lu(a, b, 1);
+  Eigen::MatrixXd r = b;
+  dense::multiply_add(-1.0, a, x, r, 1);
+  return r.cwiseAbs().maxCoeff();
 }
 
 bool same_bits(const PiSum& a, const PiSum& b) {
@@ -118,6 +137,10 @@ int main(int argc, char** argv) {
       const bool identical = same_bits(sum, sum_over_tasks(serial));
       std::printf("serial rerun on 1 rank x 1 thread: %s\n", identical ? "bitwise identical" : "DIFFERENT");
       ok = ok && identical;
+
+      const double residual = dense_residual();
+      std::printf("dense solve (%s backend): |A x - b| = %.3g\n", partita::kernels::dense::backend_name(), residual);
+      ok = ok && residual < 1e-12;
     }
   } catch (const partita::Error& e) {
     // Partita throws; what the process does next is the host's decision.

@@ -42,6 +42,8 @@ const KernelRegistry& builtin_kernels() {
     register_irregular_kernels(all);
     register_stencil_kernels(all);
     register_reduce_kernels(all);
+    register_dense_kernels(all);
+    register_nbody_kernels(all);
     return all;
   }();
   return registry;

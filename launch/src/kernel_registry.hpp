@@ -60,5 +60,7 @@ void register_monte_carlo_kernels(KernelRegistry& registry);
 void register_irregular_kernels(KernelRegistry& registry);
 void register_stencil_kernels(KernelRegistry& registry);
 void register_reduce_kernels(KernelRegistry& registry);
+void register_dense_kernels(KernelRegistry& registry);
+void register_nbody_kernels(KernelRegistry& registry);
 
 }  // namespace partita::launch

@@ -19,7 +19,10 @@ set(required
   ${INCLUDEDIR}/partita/partita.hpp
   ${INCLUDEDIR}/partita/detail/parallel_for.hpp
   ${INCLUDEDIR}/partita/kernels/monte_carlo.hpp
-  ${INCLUDEDIR}/partita/kernels/stencil.hpp)
+  ${INCLUDEDIR}/partita/kernels/stencil.hpp
+
+  ${INCLUDEDIR}/partita/kernels/dense.hpp
+  ${INCLUDEDIR}/partita/kernels/nbody.hpp)
 set(missing)
 foreach(file IN LISTS required)
   if(NOT EXISTS "${STAGE}/${file}")

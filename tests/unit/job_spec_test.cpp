@@ -102,7 +102,7 @@ TEST_F(JobSpecTest, ErrorsNameFileLineKeyAndRule) {
                    "sweep, output, schedule, threads_per_task, retries, max_failures, isolation, timeout, "
                    "quarantine_after");
   EXPECT_EQ(error_of("kernel = \"py\"\n"), file + ":1: kernel = \"py\": unknown kernel; did you mean 'pi'? allowed: "
-                                                  "pi, integrate, synthetic, mandelbrot, heat, dot, histogram");
+                                                  "pi, integrate, synthetic, mandelbrot, heat, dot, histogram, solve, nbody");
   EXPECT_NE(error_of("kernel = \"pi\"\n[sweep]\nsamples = []\n").find(":3: sweep.samples = []: the sweep is empty"),
             std::string::npos);
   EXPECT_NE(error_of("kernel = \"pi\"\nseed = \n").find(file + ":2: malformed TOML"), std::string::npos);
