@@ -14,7 +14,7 @@ namespace partita::cli_test {
 namespace {
 
 // Placement as the test sets it, not as the environment running ctest does.
-const std::string unbound = "OMPI_MCA_hwloc_base_binding_policy=none OMP_PROC_BIND= OMP_PLACES= ";
+const std::string unbound = "env -u OMP_PROC_BIND -u OMP_PLACES OMPI_MCA_hwloc_base_binding_policy=none ";
 const std::string bound_threads = "OMPI_MCA_hwloc_base_binding_policy=none OMP_PROC_BIND=close OMP_PLACES=cores ";
 
 TEST(Info, OneRowPerRankAndThread) {
