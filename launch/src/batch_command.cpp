@@ -1,19 +1,15 @@
 #include "batch_command.hpp"
 
 #include <fmt/format.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 
 #include "atomic_file.hpp"
 #include "exit_codes.hpp"
 #include "job_spec.hpp"
 #include "spec_error.hpp"
+#include "subprocess.hpp"
 
 namespace partita::launch {
 
@@ -24,46 +20,6 @@ namespace fs = std::filesystem;
 int fail(int code, const std::string& message) {
   fmt::print(stderr, "partita: error: {}\n", message);
   return code;
-}
-
-// Runs `program script` without a shell and returns what it printed, or why
-// it failed.
-struct Submission {
-  bool ok = false;
-  std::string output;
-};
-
-Submission run_submitter(const std::string& program, const std::vector<std::string>& args) {
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) return {false, std::strerror(errno)};
-  const pid_t pid = ::fork();
-  if (pid < 0) return {false, std::strerror(errno)};
-  if (pid == 0) {
-    ::dup2(pipe_fds[1], STDOUT_FILENO);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    std::vector<char*> argv{const_cast<char*>(program.c_str())};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(program.c_str(), argv.data());
-    std::fprintf(stderr, "partita: error: cannot run %s: %s (is this a %s login node?)\n", program.c_str(),
-                 std::strerror(errno), program == "sbatch" ? "Slurm" : "PBS");
-    ::_exit(127);
-  }
-  ::close(pipe_fds[1]);
-  Submission result;
-  std::array<char, 4096> buffer;
-  ssize_t got = 0;
-  while ((got = ::read(pipe_fds[0], buffer.data(), buffer.size())) > 0) result.output.append(buffer.data(), got);
-  ::close(pipe_fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  while (!result.output.empty() && (result.output.back() == '\n' || result.output.back() == ' ')) {
-    result.output.pop_back();
-  }
-  return result;
 }
 
 std::string this_executable() {
@@ -105,11 +61,12 @@ int batch_command(const BatchRequest& request) {
     fmt::print("{}\nsubmit with: {} {}\n", target.script, slurm ? "sbatch" : "qsub", target.script);
     return exit_success;
   }
-  const Submission submitted = slurm ? run_submitter("sbatch", {"--parsable", target.script})
-                                     : run_submitter("qsub", {target.script});
+  const ProgramOutput submitted = slurm ? run_program("sbatch", {"--parsable", target.script})
+                                        : run_program("qsub", {target.script});
   if (!submitted.ok) {
     return fail(exit_internal, fmt::format("{} {} failed{}{}", slurm ? "sbatch" : "qsub", target.script,
-                                           submitted.output.empty() ? "" : ": ", submitted.output));
+                                           submitted.output.empty() ? " (is this a cluster's login node?)" : ": ",
+                                           submitted.output));
   }
   fmt::print("{}\nsubmitted: job {}\n", target.script, submitted.output);
   return exit_success;

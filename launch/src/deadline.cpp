@@ -4,6 +4,8 @@
 #include <ctime>
 #include <regex>
 
+#include "subprocess.hpp"
+
 namespace partita::launch {
 
 std::optional<double> parse_duration(const std::string& text) {
@@ -44,6 +46,17 @@ std::optional<double> allocation_deadline() {
     return left > 0.0 ? left : 0.0;
   }
   return std::nullopt;
+}
+
+std::optional<double> squeue_deadline() {
+  const char* job = std::getenv("SLURM_JOB_ID");
+  if (job == nullptr) return std::nullopt;
+  const ProgramOutput end = run_program("squeue", {"-h", "-j", job, "-o", "%e"});
+  std::tm when{};
+  if (!end.ok || ::strptime(end.output.c_str(), "%Y-%m-%dT%H:%M:%S", &when) == nullptr) return std::nullopt;
+  when.tm_isdst = -1;  // squeue prints local time
+  const double left = std::difftime(std::mktime(&when), std::time(nullptr)) - allocation_margin;
+  return left > 0.0 ? left : 0.0;
 }
 
 }  // namespace partita::launch

@@ -22,6 +22,11 @@ std::optional<double> parse_deadline(const std::string& text);
 /// before that end, so that --deadline is automatic. nullopt elsewhere.
 std::optional<double> allocation_deadline();
 
+/// Inside a Slurm job (SLURM_JOB_ID) whose end time is in neither variable
+/// (Slurm before 23.02 does not export it): asks `squeue -j ID -o %e` and
+/// returns the same as allocation_deadline. Not collective: one rank asks.
+std::optional<double> squeue_deadline();
+
 /// Seconds kept free before the allocation's end: for the last results,
 /// the journal and the output files.
 inline constexpr double allocation_margin = 30.0;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "atomic_file.hpp"
+#include "deadline.hpp"
 #include "exit_codes.hpp"
 #include "failure_log.hpp"
 #include "fork_server.hpp"
@@ -207,6 +208,23 @@ Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& sp
   return carry;
 }
 
+// --deadline as given, else the allocation's end: from the environment
+// (every rank reads the same), or, in a Slurm job that exports none, from
+// squeue, asked by rank 0 alone (a thousand ranks must not each ask).
+struct AllocationDeadline {
+  std::optional<double> seconds;
+  bool from_allocation = false;
+};
+
+AllocationDeadline choose_deadline(const Context& ctx, const RunOptions& options) {
+  if (options.deadline_seconds) return {options.deadline_seconds, options.deadline_from_allocation};
+  double seconds = -1.0;
+  if (ctx.rank() == 0) seconds = squeue_deadline().value_or(-1.0);
+  MPI_Bcast(&seconds, 1, MPI_DOUBLE, 0, ctx.comm());
+  if (seconds < 0.0) return {};
+  return {seconds, true};
+}
+
 // Rank 0: the job as it stands after this run.
 struct Outcome {
   std::vector<TaskFailure> failures;  ///< by task: earlier runs' that were not rerun, and this run's
@@ -325,9 +343,10 @@ int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isola
                      job.timeout_seconds,
                      job.quarantine_after,
                      carry.crashes};
-  if (options.deadline_seconds) {
+  const AllocationDeadline deadline = choose_deadline(ctx, options);
+  if (deadline.seconds) {
     run.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                               std::chrono::duration<double>(*options.deadline_seconds));
+                               std::chrono::duration<double>(*deadline.seconds));
   }
   RankResults results(workers_per_rank(ctx, per_task));
   WorkStats stats;
@@ -396,7 +415,7 @@ int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isola
   if (!complete) {
     if (interrupted) {
       const std::string why = signal != 0                       ? std::string(SignalStop::name(signal))
-                              : options.deadline_from_allocation ? "the allocation's end is near (--deadline from "
+                              : deadline.from_allocation ? "the allocation's end is near (--deadline from "
                                                                    "the scheduler's job end time)"
                                                                  : "deadline reached";
       if (options.journal) {

@@ -8,6 +8,9 @@
 #       walltime           a sweep longer than its 1-minute walltime drains at
 #                          the walltime signal, resubmits itself with --resume
 #                          and completes over 2+ allocations, same bytes
+#       deadline           a hand-written sbatch script (no partita batch): partita
+#                          asks squeue for the job's end and stops starting tasks
+#                          30 s before it on its own (exit 75, journaled)
 #       signal             USR1 sent to the batch shell (scancel --batch) drains
 #                          the run, which resubmits and completes, same bytes
 # Exit 77 (skip) with the fixture's reason when Slurm could not start here.
@@ -83,6 +86,22 @@ case "$case_name" in
     grep -q "resubmitted as job" out/slurm-*.out || fail "no allocation says it resubmitted"
     check_same_bytes
     echo "PASSED (walltime): completed over $n allocations, same bytes as without Slurm"
+    ;;
+  deadline)
+    write_job 300 200000 constant
+    mkdir -p out
+    cat > plain.sh <<SCRIPT
+#!/bin/bash
+#SBATCH --job-name=partita-$case_name --ntasks=2 --cpus-per-task=1 --time=00:01:00 --output=$work/out/slurm-%j.out
+srun "$partita" run "$work/job.toml" --out "$work/out" --threads 1
+SCRIPT
+    sbatch plain.sh >/dev/null || fail "sbatch plain.sh failed"
+    wait_for_chain 150
+    [ "$(allocations)" -eq 1 ] || fail "$(allocations) jobs: expected the one submitted"
+    grep -q "the allocation's end is near" out/slurm-*.out || fail "partita did not stop at the job's end time"
+    grep -q "Exited with exit code 75" out/slurm-*.out || fail "partita did not exit with 75"
+    "$partita" status out | grep -q " remaining" || fail "no journal to resume from"
+    echo "PASSED (deadline): a plain sbatch script stopped at the job's end time from squeue, resumable"
     ;;
   signal)
     write_job 400 20000
