@@ -8,7 +8,8 @@
 #       walltime           a sweep longer than its 1-minute walltime drains at
 #                          the walltime signal, resubmits itself with --resume
 #                          and completes over 2+ allocations, same bytes
-#       deadline           a hand-written sbatch script (no partita batch): partita
+#       deadline           a hand-written sbatch script (no partita batch), 40 s of
+#                          work in a 1-minute walltime: partita
 #                          asks squeue for the job's end and stops starting tasks
 #                          30 s before it on its own (exit 75, journaled)
 #       signal             USR1 sent to the batch shell (scancel --batch) drains
@@ -75,9 +76,9 @@ case "$case_name" in
     echo "PASSED ($case_name): one allocation, launched with $case_name, same bytes as without Slurm"
     ;;
   walltime)
-    # 30 s of work on 2 cores; a 1-minute walltime with USR1 30 s before it,
+    # 40 s of work on 2 cores; a 1-minute walltime with USR1 30 s before it,
     # and the automatic deadline 30 s before it too: it never fits in one.
-    write_job 300 200000 constant
+    write_job 400 200000 constant
     submit --time 00:01:00 --signal-lead 30 >/dev/null
     wait_for_chain 400
     [ "$(last_state)" = COMPLETED ] || fail "last job state $(last_state), expected COMPLETED"
@@ -88,7 +89,7 @@ case "$case_name" in
     echo "PASSED (walltime): completed over $n allocations, same bytes as without Slurm"
     ;;
   deadline)
-    write_job 300 200000 constant
+    write_job 400 200000 constant
     mkdir -p out
     cat > plain.sh <<SCRIPT
 #!/bin/bash
