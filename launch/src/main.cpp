@@ -36,7 +36,12 @@ bool is_first_rank() {
 std::string resume_command(int argc, char** argv) {
   std::string command;
   const char* launcher = std::getenv("OMPI_COMM_WORLD_SIZE");
-  if (launcher != nullptr && std::string(launcher) != "1") command = std::string("mpirun -np ") + launcher + " ";
+  const char* srun_tasks = std::getenv("SLURM_STEP_NUM_TASKS");  // set by srun for its tasks
+  if (launcher != nullptr && std::string(launcher) != "1") {
+    command = std::string("mpirun -np ") + launcher + " ";
+  } else if (srun_tasks != nullptr && std::getenv("SLURM_STEP_ID") != nullptr) {
+    command = std::string("srun -n ") + srun_tasks + " ";
+  }
   for (int i = 0; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--resume" || arg == "--restart") continue;

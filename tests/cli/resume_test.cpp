@@ -101,12 +101,21 @@ TEST_F(Resume, DeadlineStopsStartingTasksAndResumeFinishes) {
   EXPECT_EQ(finished("out"), reference());
 }
 
+// Started by srun (its step variables set), the resume hint says srun.
+TEST_F(Resume, ResumeHintUnderSrunSaysSrun) {
+  const auto stopped = run_shell("SLURM_STEP_ID=0 SLURM_STEP_NUM_TASKS=3 PARTITA_JOB_END_TIME=$(( $(date +%s) + 31 )) " +
+                                 partita(args("out", "--threads 2")));
+  ASSERT_EQ(stopped.exit_code, 75) << describe(stopped);
+  EXPECT_NE(stopped.err.find("Resume with:\n  srun -n 3 "), std::string::npos) << describe(stopped);
+}
+
 // Under a scheduler the job's end time makes the deadline: here 31 s away,
 // less the 30 s margin, so the run stops after about a second.
 TEST_F(Resume, AllocationEndTimeIsAnAutomaticDeadline) {
   const auto stopped = run_shell("PARTITA_JOB_END_TIME=$(( $(date +%s) + 31 )) " + partita(args("out", "--threads 2")));
   ASSERT_EQ(stopped.exit_code, 75) << describe(stopped);
   EXPECT_NE(stopped.err.find("the allocation's end is near"), std::string::npos) << describe(stopped);
+  EXPECT_EQ(stopped.err.find("Resume with:\n  srun"), std::string::npos) << "not started by srun";
   const auto resumed = run_shell(partita(args("out", "--resume --threads 2")));
   EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
   EXPECT_EQ(finished("out"), reference());

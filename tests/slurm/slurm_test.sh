@@ -112,6 +112,7 @@ SCRIPT
     scancel --signal=USR1 --batch "$first" || fail "scancel --signal=USR1 --batch $first failed"
     wait_for_chain 120
     grep -q "SIGUSR1: stopped with" "out/slurm-$first.out" || fail "allocation $first did not drain on SIGUSR1"
+    grep -q "^  srun -n 2 .* --resume" "out/slurm-$first.out" || fail "the resume hint does not say srun -n 2"
     grep -q "resubmitted as job" "out/slurm-$first.out" || fail "allocation $first did not resubmit"
     [ "$(last_state)" = COMPLETED ] || fail "last job state $(last_state), expected COMPLETED"
     check_same_bytes
