@@ -2,25 +2,16 @@
 
 #include <string>
 
+#include "partita/detail/mpi_thread_level.hpp"
 #include "partita/error.hpp"
 
 namespace partita {
 
 namespace {
 
-const char* thread_level_name(int level) {
-  switch (level) {
-    case MPI_THREAD_SINGLE: return "MPI_THREAD_SINGLE";
-    case MPI_THREAD_FUNNELED: return "MPI_THREAD_FUNNELED";
-    case MPI_THREAD_SERIALIZED: return "MPI_THREAD_SERIALIZED";
-    case MPI_THREAD_MULTIPLE: return "MPI_THREAD_MULTIPLE";
-    default: return "an unknown thread level";
-  }
-}
-
 std::string level_error(int provided) {
   return std::string("Partita needs MPI_THREAD_FUNNELED (only the main thread calls MPI) but MPI provides ") +
-         thread_level_name(provided);
+         detail::thread_level_name(provided);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nbody_ring.hpp"
+#include "thread_split.hpp"
 #include "partita/rng.hpp"
 
 namespace partita::kernels::nbody {
@@ -21,7 +22,7 @@ using detail::Layout;
 // thread needs many bodies to repay starting it.
 constexpr std::uint64_t bodies_per_thread = 8192;
 
-int body_threads(int threads, std::size_t n) { return detail::useful_threads(threads, n, bodies_per_thread); }
+int body_threads(int threads, std::size_t n) { return kernels::detail::threads_for(threads, n, bodies_per_thread); }
 
 // Largest pull of one unit mass over any distance: max over r of
 // r / (r^2 + eps^2)^(3/2) = 2 / (3 sqrt(3) eps^2), at r = eps / sqrt(2).

@@ -6,6 +6,7 @@
 // the hot loop is built three times (SSE2, AVX2, AVX-512), picked at load
 // time for the CPU at hand.
 #include "nbody_tiles.hpp"
+#include "thread_split.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -121,16 +122,11 @@ std::int64_t chunks_of(const BlockView& targets) {
 constexpr std::uint64_t interactions_per_thread = 16384;
 
 int threads_for(const BlockView& targets, const BlockView& sources, int threads) {
-  const int by_work = useful_threads(threads, targets.count * sources.count, interactions_per_thread);
+  const int by_work = kernels::detail::threads_for(threads, targets.count * sources.count, interactions_per_thread);
   return std::max(1, std::min<int>(by_work, static_cast<int>(std::min<std::int64_t>(chunks_of(targets), threads))));
 }
 
 }  // namespace
-
-int useful_threads(int threads, std::uint64_t items, std::uint64_t per_thread) {
-  const std::uint64_t worth = items / std::max<std::uint64_t>(per_thread, 1);
-  return static_cast<int>(std::clamp<std::uint64_t>(worth, 1, static_cast<std::uint64_t>(std::max(threads, 1))));
-}
 
 void add_accelerations(const BlockView& targets, const BlockView& sources, double eps2, const FixedScale& scale,
                        FixedSum* ax, FixedSum* ay, FixedSum* az, int threads) {

@@ -31,12 +31,6 @@ struct BlockView {
 /// m / r^3, and 3 multiplies and 3 adds for the acceleration: 20.
 inline constexpr double flops_per_interaction = 20.0;
 
-/// The threads worth starting for `items` units of work when each thread
-/// should get at least `per_thread` of them: between 1 and `threads`. A
-/// parallel region costs microseconds, and far more when threads outnumber
-/// cores and spin at its barrier, so small work stays on the calling thread.
-int useful_threads(int threads, std::uint64_t items, std::uint64_t per_thread);
-
 /// For each target i: a[i] += sum over sources j of m_j (x_j - x_i) /
 /// (|x_j - x_i|^2 + eps2)^(3/2), in units of scale (without G). A source at
 /// the target's own position adds exactly zero. Runs an OpenMP loop over the

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "partita/detail/mpi_thread_level.hpp"
 #include "partita/error.hpp"
 
 namespace partita::kernels::stencil::detail {
@@ -22,21 +23,6 @@ int mpi_count(std::size_t n, const char* what) {
   return static_cast<int>(n);
 }
 
-const char* thread_level_name(int level) {
-  switch (level) {
-    case MPI_THREAD_SINGLE:
-      return "MPI_THREAD_SINGLE";
-    case MPI_THREAD_FUNNELED:
-      return "MPI_THREAD_FUNNELED";
-    case MPI_THREAD_SERIALIZED:
-      return "MPI_THREAD_SERIALIZED";
-    case MPI_THREAD_MULTIPLE:
-      return "MPI_THREAD_MULTIPLE";
-    default:
-      return "an unknown thread level";
-  }
-}
-
 // The main thread calls MPI inside OpenMP parallel regions (polling and
 // waiting while the other threads compute): MPI_THREAD_FUNNELED allows that
 // from the thread that initialised MPI, and only from it.
@@ -46,13 +32,13 @@ void check_thread_level() {
   if (provided < MPI_THREAD_FUNNELED) {
     throw MpiError(std::string("the stencil's halo exchange needs MPI_THREAD_FUNNELED (the main thread calls MPI "
                                "while OpenMP threads compute) but MPI provides ") +
-                   thread_level_name(provided));
+                   partita::detail::thread_level_name(provided));
   }
   int main_thread = 0;
   MPI_Is_thread_main(&main_thread);
   if (main_thread == 0 && provided < MPI_THREAD_MULTIPLE) {
     throw MpiError(std::string("the stencil must be called from the thread that initialised MPI under ") +
-                   thread_level_name(provided) + " (or on MPI_COMM_SELF, which makes no MPI call)");
+                   partita::detail::thread_level_name(provided) + " (or on MPI_COMM_SELF, which makes no MPI call)");
   }
 }
 

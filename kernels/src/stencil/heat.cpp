@@ -15,6 +15,7 @@
 
 #include "heat_state.hpp"
 #include "row_kernels.hpp"
+#include "../thread_split.hpp"
 
 namespace partita::kernels::stencil {
 
@@ -179,8 +180,7 @@ Heat2D::Heat2D(MPI_Comm comm, std::size_t nx, std::size_t ny, const Initial& ini
   // caller's numbering (no reordering), so the block is known before it.
   const Block block = alone ? single_block(nx, ny) : detail::block_of(nx, ny, grid, rank / grid.cols, rank % grid.cols);
   const std::size_t points = (block.row_end - block.row_begin) * (block.col_end - block.col_begin);
-  options.threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(options.threads),
-                                                           std::max<std::size_t>(1, points / min_points_per_thread)));
+  options.threads = kernels::detail::threads_for(options.threads, points, min_points_per_thread);
   auto state = std::make_unique<detail::HeatState>(nx, ny, options, block);
   const std::size_t rows = state->fields[0].rows();
   const std::size_t cols = state->fields[0].cols();
