@@ -35,28 +35,37 @@ std::optional<double> parse_deadline(const std::string& text) {
   return std::nullopt;
 }
 
+namespace {
+
+// Seconds from now to `margin` before `end` (seconds since the epoch), never negative.
+double seconds_before(double end) {
+  const double left = end - static_cast<double>(std::time(nullptr)) - allocation_margin;
+  return left > 0.0 ? left : 0.0;
+}
+
+// squeue prints the end in local time: 2026-11-26T18:00:00.
+std::optional<double> end_from_squeue(const char* job) {
+  const ProgramOutput end = run_program("squeue", {"-h", "-j", job, "-o", "%e"});
+  std::tm when{};
+  if (!end.ok || ::strptime(end.output.c_str(), "%Y-%m-%dT%H:%M:%S", &when) == nullptr) return std::nullopt;
+  when.tm_isdst = -1;
+  return static_cast<double>(std::mktime(&when));
+}
+
+}  // namespace
+
 std::optional<double> allocation_deadline() {
   for (const char* name : {"PARTITA_JOB_END_TIME", "SLURM_JOB_END_TIME"}) {
     const char* text = std::getenv(name);
     if (text == nullptr) continue;
     char* end = nullptr;
     const double when = std::strtod(text, &end);
-    if (end == text || *end != '\0' || !(when > 0)) continue;
-    const double left = when - static_cast<double>(std::time(nullptr)) - allocation_margin;
-    return left > 0.0 ? left : 0.0;
+    if (end != text && *end == '\0' && when > 0) return seconds_before(when);
+  }
+  if (const char* job = std::getenv("SLURM_JOB_ID")) {
+    if (const auto when = end_from_squeue(job)) return seconds_before(*when);
   }
   return std::nullopt;
-}
-
-std::optional<double> squeue_deadline() {
-  const char* job = std::getenv("SLURM_JOB_ID");
-  if (job == nullptr) return std::nullopt;
-  const ProgramOutput end = run_program("squeue", {"-h", "-j", job, "-o", "%e"});
-  std::tm when{};
-  if (!end.ok || ::strptime(end.output.c_str(), "%Y-%m-%dT%H:%M:%S", &when) == nullptr) return std::nullopt;
-  when.tm_isdst = -1;  // squeue prints local time
-  const double left = std::difftime(std::mktime(&when), std::time(nullptr)) - allocation_margin;
-  return left > 0.0 ? left : 0.0;
 }
 
 }  // namespace partita::launch

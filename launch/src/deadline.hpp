@@ -16,16 +16,13 @@ std::optional<double> parse_duration(const std::string& text);
 /// times are an error). nullopt when the text is none of these.
 std::optional<double> parse_deadline(const std::string& text);
 
-/// Under a scheduler that says when the job ends (SLURM_JOB_END_TIME, or
-/// PARTITA_JOB_END_TIME that `partita batch` scripts set from squeue; both
-/// seconds since the epoch): seconds from now until `allocation_margin`
-/// before that end, so that --deadline is automatic. nullopt elsewhere.
+/// Under a scheduler that says when the job ends: seconds from now until
+/// `allocation_margin` before that end, so that --deadline is automatic.
+/// The end comes from SLURM_JOB_END_TIME, or PARTITA_JOB_END_TIME that
+/// `partita batch` scripts set (both seconds since the epoch), or, in a
+/// Slurm job (SLURM_JOB_ID) that exports neither (Slurm before 23.02), from
+/// `squeue -j ID -o %e`. nullopt elsewhere. Not collective: one rank asks.
 std::optional<double> allocation_deadline();
-
-/// Inside a Slurm job (SLURM_JOB_ID) whose end time is in neither variable
-/// (Slurm before 23.02 does not export it): asks `squeue -j ID -o %e` and
-/// returns the same as allocation_deadline. Not collective: one rank asks.
-std::optional<double> squeue_deadline();
 
 /// Seconds kept free before the allocation's end: for the last results,
 /// the journal and the output files.

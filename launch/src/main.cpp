@@ -215,10 +215,6 @@ int main(int argc, char** argv) {
     }
     run.deadline_seconds = *seconds;
   }
-  if (!run.deadline_seconds) {
-    run.deadline_seconds = partita::launch::allocation_deadline();
-    run.deadline_from_allocation = run.deadline_seconds.has_value();
-  }
   run.command_line = resume_command(argc, argv);
   run.journal = !no_journal;
   if (!schedule.empty()) run.schedule = partita::Schedule::parse(schedule);

@@ -208,18 +208,17 @@ Carryover carry_over(const Context& ctx, const JobSpec& job, const TaskSpace& sp
   return carry;
 }
 
-// --deadline as given, else the allocation's end: from the environment
-// (every rank reads the same), or, in a Slurm job that exports none, from
-// squeue, asked by rank 0 alone (a thousand ranks must not each ask).
+// --deadline as given, else the allocation's end, asked by rank 0 alone (in
+// a Slurm job that may mean running squeue: a thousand ranks must not).
 struct AllocationDeadline {
   std::optional<double> seconds;
   bool from_allocation = false;
 };
 
 AllocationDeadline choose_deadline(const Context& ctx, const RunOptions& options) {
-  if (options.deadline_seconds) return {options.deadline_seconds, options.deadline_from_allocation};
+  if (options.deadline_seconds) return {options.deadline_seconds, false};
   double seconds = -1.0;
-  if (ctx.rank() == 0) seconds = squeue_deadline().value_or(-1.0);
+  if (ctx.rank() == 0) seconds = allocation_deadline().value_or(-1.0);
   MPI_Bcast(&seconds, 1, MPI_DOUBLE, 0, ctx.comm());
   if (seconds < 0.0) return {};
   return {seconds, true};

@@ -26,8 +26,8 @@ struct RunOptions {
   bool restart = false;       ///< discard the output directory's journal and results first
   bool retry_failed = false;  ///< with resume: run the journaled failures again too
   double grace_seconds = 30;  ///< after a stop signal, how long running tasks may take
-  std::optional<double> deadline_seconds;  ///< from the start: start no task that would end later
-  bool deadline_from_allocation = false;   ///< deadline_seconds came from the scheduler's job end time
+  std::optional<double> deadline_seconds;  ///< from the start: start no task that would end later; unset: the
+                                           ///< allocation's end, if a scheduler says when it is
   bool journal = true;        ///< --no-journal: a throwaway run, not resumable
   std::uint64_t journal_flush_records = 1024;
   double journal_flush_seconds = 2.0;
