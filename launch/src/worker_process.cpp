@@ -85,7 +85,7 @@ WorkerProcess::WorkerProcess(ForkServer& server, int threads, double timeout_sec
 
 WorkerProcess::WorkerProcess(WorkerProcess&& other) noexcept
     : server_(other.server_), threads_(other.threads_), timeout_seconds_(other.timeout_seconds_),
-      worker_(other.worker_) {
+      worker_(other.worker_), reply_(std::move(other.reply_)) {
   other.worker_ = {};
 }
 
@@ -93,16 +93,15 @@ WorkerProcess::~WorkerProcess() {
   if (worker_.socket >= 0) ::close(worker_.socket);
 }
 
-// Closes a dead (or killed) worker's socket and collects its exit status.
-void WorkerProcess::discard() {
-  ::close(worker_.socket);
-  worker_ = {};
-}
-
+// The worker is dead or killed: close its socket, collect its exit status
+// (so no zombie waits for the server's end) and report the attempt as a
+// crash, with `why` or else how the process ended.
 IsolatedAttempt WorkerProcess::crashed(const std::string& why) {
   const pid_t pid = worker_.pid;
-  discard();
-  return {why.empty() ? describe_exit(server_->reap(pid)) : why, true};
+  ::close(worker_.socket);
+  worker_ = {};
+  const int status = server_->reap(pid);
+  return {why.empty() ? describe_exit(status) : why, true};
 }
 
 IsolatedAttempt WorkerProcess::run(std::uint64_t task, std::uint64_t point, std::span<double> out) {
@@ -133,29 +132,26 @@ IsolatedAttempt WorkerProcess::run(std::uint64_t task, std::uint64_t point, std:
     if (events < 0 && errno == EINTR) continue;
     if (events == 0) {
       ::kill(worker_.pid, SIGKILL);
-      const pid_t pid = worker_.pid;
-      discard();
-      server_->reap(pid);
-      return {fmt::format("timed out: still running after timeout = {} s; worker process killed", timeout_seconds_),
-              true};
+      return crashed(
+          fmt::format("timed out: still running after timeout = {} s; worker process killed", timeout_seconds_));
     }
     return crashed("");
   }
-  std::vector<char> reply(sizeof(ReplyHead) + out.size() * sizeof(double) + max_message);
+  reply_.resize(sizeof(ReplyHead) + out.size() * sizeof(double) + max_message);  // allocates once
   ssize_t got = 0;
-  while ((got = ::recv(worker_.socket, reply.data(), reply.size(), 0)) < 0 && errno == EINTR) {
+  while ((got = ::recv(worker_.socket, reply_.data(), reply_.size(), 0)) < 0 && errno == EINTR) {
   }
   ReplyHead head;
   if (got < static_cast<ssize_t>(sizeof head)) return crashed("");  // end of file: the worker died
-  std::memcpy(&head, reply.data(), sizeof head);
+  std::memcpy(&head, reply_.data(), sizeof head);
   if (head.values != out.size() || sizeof head + head.values * sizeof(double) + head.message_bytes !=
                                        static_cast<std::size_t>(got)) {
     ::kill(worker_.pid, SIGKILL);
     return crashed("worker process sent a malformed reply");
   }
-  std::memcpy(out.data(), reply.data() + sizeof head, out.size() * sizeof(double));
+  std::memcpy(out.data(), reply_.data() + sizeof head, out.size() * sizeof(double));
   if (head.failed == 0) return {};
-  return {std::string(reply.data() + sizeof head + out.size() * sizeof(double), head.message_bytes), false};
+  return {std::string(reply_.data() + sizeof head + out.size() * sizeof(double), head.message_bytes), false};
 }
 
 }  // namespace partita::launch

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "fork_server.hpp"
 #include "task_space.hpp"
@@ -38,12 +39,12 @@ class WorkerProcess {
 
  private:
   IsolatedAttempt crashed(const std::string& why);
-  void discard();
 
   ForkServer* server_;
   int threads_;
   double timeout_seconds_;
   ForkServer::Worker worker_;
+  std::vector<char> reply_;  ///< the last reply's bytes, kept to reuse the allocation
 };
 
 /// The worker's side: evaluates tasks sent over `socket` until it closes,
