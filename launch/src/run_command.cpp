@@ -255,20 +255,25 @@ Outcome merge_runs(const TaskSpace& space, std::size_t outputs, const JournalSta
 }
 
 
-int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isolation) {
+// The job file as every rank read it before MPI started: the job, or why
+// it is not one.
+struct ParsedJob {
+  std::optional<JobSpec> job;
+  std::string error;
+};
+
+int run_job(const Runtime& runtime, const RunOptions& options, ParsedJob parsed, ForkServer* isolation) {
   const Context& ctx = runtime.context();
   const bool root = ctx.rank() == 0;
   const auto start = std::chrono::steady_clock::now();
 
-  // Every rank parses the same file, so every rank reaches the same verdict
+  // Every rank parsed the same file, so every rank reaches the same verdict
   // without a message; only rank 0 speaks.
-  JobSpec job;
-  try {
-    job = parse_job_spec(options.job_file, builtin_kernels());
-  } catch (const SpecError& e) {
-    if (root) print_error(e.what());
+  if (!parsed.job) {
+    if (root) print_error(parsed.error);
     return exit_bad_input;
   }
+  JobSpec job = std::move(*parsed.job);
   if (!options.out_dir.empty()) job.output_dir = options.out_dir;
   TaskSpace space(job);
 
@@ -450,25 +455,26 @@ int run_job(const Runtime& runtime, const RunOptions& options, ForkServer* isola
   return all_failures.empty() ? exit_success : exit_task_failed;
 }
 
-// isolation = "process" needs its fork server before MPI starts; a spec
-// that does not parse is left for run_job to report.
-std::optional<JobSpec> isolated_job(const RunOptions& options) {
+// A spec that does not parse is left for run_job to report, once MPI says
+// which rank speaks.
+ParsedJob parse_job(const std::string& file) {
   try {
-    JobSpec job = parse_job_spec(options.job_file, builtin_kernels());
-    if (job.isolation == Isolation::process) return job;
-  } catch (const SpecError&) {
+    return {parse_job_spec(file, builtin_kernels()), {}};
+  } catch (const SpecError& e) {
+    return {std::nullopt, e.what()};
   }
-  return std::nullopt;
 }
 
 }  // namespace
 
 int run_command(const RunOptions& options, int* argc, char*** argv) {
   SignalStop::arm();  // before MPI starts: a walltime signal may come at any moment
+  // Parsed before MPI: isolation = "process" needs its fork server first.
+  ParsedJob parsed = parse_job(options.job_file);
   std::optional<ForkServer> isolation;
-  if (const auto job = isolated_job(options)) {
+  if (parsed.job && parsed.job->isolation == Isolation::process) {
     try {
-      isolation.emplace(*job);
+      isolation.emplace(*parsed.job);
     } catch (const Error& e) {
       print_error(e.what());
       return exit_internal;
@@ -476,7 +482,7 @@ int run_command(const RunOptions& options, int* argc, char*** argv) {
   }
   const Runtime runtime(argc, argv, {MPI_COMM_WORLD, options.threads});
   try {
-    return run_job(runtime, options, isolation ? &*isolation : nullptr);
+    return run_job(runtime, options, std::move(parsed), isolation ? &*isolation : nullptr);
   } catch (const IoError& e) {
     print_error(fmt::format("rank {}: {}; every finished task is safe in the journal: make room, then run again "
                             "with --resume",
