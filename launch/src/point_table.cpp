@@ -18,9 +18,9 @@ namespace {
 
 constexpr std::string_view first_line = "partita point table 1";
 
-fs::path table_path(const fs::path& journal_dir) { return journal_dir / "points"; }
-
 }  // namespace
+
+fs::path point_table_path(const fs::path& journal_dir) { return journal_dir / "points"; }
 
 std::vector<std::string> point_fingerprints(const TaskSpace& space) {
   std::vector<std::string> fingerprints(space.points());
@@ -29,7 +29,7 @@ std::vector<std::string> point_fingerprints(const TaskSpace& space) {
 }
 
 void write_point_table(const fs::path& journal_dir, const std::vector<std::string>& fingerprints) {
-  AtomicFile file(table_path(journal_dir));
+  AtomicFile file(point_table_path(journal_dir));
   std::string text(first_line);
   text += '\n';
   for (const auto& f : fingerprints) {
@@ -41,7 +41,7 @@ void write_point_table(const fs::path& journal_dir, const std::vector<std::strin
 }
 
 std::optional<std::vector<std::string>> read_point_table(const fs::path& journal_dir) {
-  const fs::path path = table_path(journal_dir);
+  const fs::path path = point_table_path(journal_dir);
   std::error_code ec;
   if (!fs::exists(path, ec)) return std::nullopt;
   std::ifstream in(path);

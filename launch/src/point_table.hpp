@@ -15,6 +15,9 @@
 
 namespace partita::launch {
 
+/// The table's file in a journal directory.
+std::filesystem::path point_table_path(const std::filesystem::path& journal_dir);
+
 /// The fingerprint of every point of `space`, by point id.
 std::vector<std::string> point_fingerprints(const TaskSpace& space);
 

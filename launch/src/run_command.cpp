@@ -141,13 +141,13 @@ PointIdsDecision settle_point_ids(const Context& ctx, const JobSpec& job, TaskSp
                                ? std::string()
                                : fmt::format("{}: {}. Pass --restart to discard the journal (and its results), or "
                                              "--out to run elsewhere",
-                                             (dir / "points").string(), ids.problem);
+                                             point_table_path(dir).string(), ids.problem);
         decision.added = ids.added;
         if (!ids.identity()) spec_position = std::move(ids.spec_position);
       } else if (options.resume && !journal_files(dir).empty()) {
         decision.problem = fmt::format("{}: missing: the journal cannot say which sweep point each result belongs "
                                        "to. Pass --restart to discard it, or --out to run elsewhere",
-                                       (dir / "points").string());
+                                       point_table_path(dir).string());
       }
       decision.write_table = options.journal && (!table || decision.added > 0);
     } catch (const Error& e) {
