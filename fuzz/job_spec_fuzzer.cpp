@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "job_spec.hpp"
+#include "spec/job_spec.hpp"
 #include "partita/error.hpp"
-#include "task_space.hpp"
+#include "spec/task_space.hpp"
 
 namespace {
 

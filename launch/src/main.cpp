@@ -10,14 +10,14 @@
 #include <stdexcept>
 #include <string>
 
-#include "exit_codes.hpp"
-#include "deadline.hpp"
-#include "batch_command.hpp"
-#include "info_command.hpp"
-#include "kernels_command.hpp"
-#include "status_command.hpp"
+#include "commands/exit_codes.hpp"
+#include "spec/deadline.hpp"
+#include "commands/batch_command.hpp"
+#include "commands/info_command.hpp"
+#include "commands/kernels_command.hpp"
+#include "commands/status_command.hpp"
 #include "partita/version.hpp"
-#include "run_command.hpp"
+#include "commands/run_command.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // The placement warnings of partita info, on made-up bindings: each problem
 // is named with its rank, host and CPUs, and a good placement says nothing.
-#include "binding_report.hpp"
+#include "placement/binding_report.hpp"
 
 #include <gtest/gtest.h>
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "dense_backend.hpp"
+#include "dense/dense_backend.hpp"
 #include "dense_reference.hpp"
 
 namespace {

@@ -22,7 +22,7 @@
 
 #include <unistd.h>
 
-#include "dense_backend.hpp"
+#include "dense/dense_backend.hpp"
 #include "dense_reference.hpp"
 #include "partita/kernels/dense.hpp"
 

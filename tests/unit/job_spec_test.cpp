@@ -1,13 +1,13 @@
-#include "job_spec.hpp"
+#include "spec/job_spec.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "spec_error.hpp"
+#include "spec/spec_error.hpp"
 #include "scratch_dir.hpp"
-#include "task_space.hpp"
+#include "spec/task_space.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "result_files.hpp"
+#include "output/result_files.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "atomic_file.hpp"
+#include "output/atomic_file.hpp"
 #include "scratch_dir.hpp"
-#include "task_space.hpp"
+#include "spec/task_space.hpp"
 
 namespace {
 

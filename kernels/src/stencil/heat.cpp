@@ -15,7 +15,7 @@
 
 #include "heat_state.hpp"
 #include "row_kernels.hpp"
-#include "../thread_split.hpp"
+#include "thread_split.hpp"
 
 namespace partita::kernels::stencil {
 

@@ -1,0 +1,25 @@
+#include "commands/kernels_command.hpp"
+
+#include <fmt/format.h>
+
+#include "commands/exit_codes.hpp"
+#include "registry/kernel_registry.hpp"
+
+namespace partita::launch {
+
+int kernels_command() {
+  for (const auto& kernel : builtin_kernels().all()) {
+    fmt::print("{}\n  {}\n  parameters:\n", kernel.name, kernel.doc);
+    for (const auto& p : kernel.params) {
+      fmt::print("    {:<10} {:<8} default {:<10} {}\n", p.name, type_name(p.type), to_text(p.default_value),
+                 allowed_text(p));
+      fmt::print("    {:<10} {}\n", "", p.doc);
+    }
+    fmt::print("  outputs:\n");
+    for (const auto& o : kernel.outputs) fmt::print("    {:<10} {}\n", o.name, o.doc);
+    fmt::print("\n");
+  }
+  return exit_success;
+}
+
+}  // namespace partita::launch

@@ -1,0 +1,184 @@
+#include "isolation/fork_server.hpp"
+
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <set>
+#include <string>
+
+#include "partita/error.hpp"
+#include "spec/task_space.hpp"
+#include "isolation/worker_process.hpp"
+
+namespace partita::launch {
+
+namespace {
+
+enum class Op : std::uint32_t { spawn = 1, reap = 2 };
+
+// Fixed-size messages on a SOCK_SEQPACKET channel: one request, one reply.
+struct Request {
+  Op op = Op::spawn;
+  std::int32_t pid = 0;      // reap
+  std::int32_t threads = 1;  // spawn
+  cpu_set_t cpus{};          // spawn: the worker's affinity
+};
+
+struct Reply {
+  std::int32_t pid = -1;     // spawn: the worker, -1 when fork failed
+  std::int32_t status = 0;   // reap: the wait status; spawn: errno when it failed
+};
+
+[[noreturn]] void fail(const std::string& what) {
+  throw Error("isolation = \"process\": " + what + ": " + std::strerror(errno));
+}
+
+// Dies with its parent, and leaves SIGTERM/SIGINT/SIGUSR1 to the rank: a
+// walltime signal must drain the run, not kill the attempts in flight.
+void detach_from_signals(pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(0);  // the parent died before prctl
+  for (int signal : {SIGTERM, SIGINT, SIGUSR1, SIGPIPE}) std::signal(signal, SIG_IGN);
+}
+
+bool send_reply(int channel, const Reply& reply, int passed_fd) {
+  msghdr message{};
+  iovec part{const_cast<Reply*>(&reply), sizeof reply};
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (passed_fd >= 0) {
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(header), &passed_fd, sizeof(int));
+  }
+  return ::sendmsg(channel, &message, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof reply);
+}
+
+// The server's loop: single-threaded, so fork is safe here. Ends when the
+// rank closes the channel (or dies), killing the workers still alive.
+[[noreturn]] void serve_forks(int channel, const JobSpec& job) {
+  const TaskSpace space(job);
+  std::set<pid_t> workers;
+  Request request;
+  while (::recv(channel, &request, sizeof request, 0) == static_cast<ssize_t>(sizeof request)) {
+    Reply reply;
+    if (request.op == Op::reap) {
+      int status = 0;
+      while (::waitpid(request.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      workers.erase(request.pid);
+      reply.status = status;
+      if (!send_reply(channel, reply, -1)) break;
+      continue;
+    }
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+      reply.status = errno;
+      if (!send_reply(channel, reply, -1)) break;
+      continue;
+    }
+    const pid_t server = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(channel);
+      ::close(pair[0]);
+      detach_from_signals(server);
+      ::sched_setaffinity(0, sizeof request.cpus, &request.cpus);
+      serve_tasks(pair[1], job, space, request.threads);
+    }
+    ::close(pair[1]);
+    reply.pid = pid;
+    reply.status = pid < 0 ? errno : 0;
+    if (pid > 0) workers.insert(pid);
+    const bool sent = send_reply(channel, reply, pid > 0 ? pair[0] : -1);
+    ::close(pair[0]);
+    if (!sent) break;
+  }
+  for (pid_t pid : workers) ::kill(pid, SIGKILL);
+  for (pid_t pid : workers) ::waitpid(pid, nullptr, 0);
+  ::_exit(0);
+}
+
+}  // namespace
+
+ForkServer::ForkServer(const JobSpec& job) {
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) fail("cannot create a socket");
+  const pid_t rank = ::getpid();
+  server_ = ::fork();
+  if (server_ < 0) fail("cannot fork the worker server");
+  if (server_ == 0) {
+    ::close(pair[0]);
+    detach_from_signals(rank);
+    serve_forks(pair[1], job);
+  }
+  ::close(pair[1]);
+  channel_ = pair[0];
+}
+
+ForkServer::~ForkServer() {
+  ::close(channel_);
+  while (::waitpid(server_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+ForkServer::Worker ForkServer::spawn(int threads) {
+  Request request;
+  request.op = Op::spawn;
+  request.threads = threads;
+  CPU_ZERO(&request.cpus);
+  if (::sched_getaffinity(0, sizeof request.cpus, &request.cpus) != 0) fail("cannot read the thread's CPU mask");
+
+  const std::lock_guard lock(mutex_);
+  if (::send(channel_, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
+    fail("the worker server is gone");
+  }
+  Reply reply;
+  msghdr message{};
+  iovec part{&reply, sizeof reply};
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  ssize_t got = 0;
+  while ((got = ::recvmsg(channel_, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (got != static_cast<ssize_t>(sizeof reply)) fail("the worker server is gone");
+  if (reply.pid < 0) {
+    errno = reply.status;
+    fail("cannot fork a worker process");
+  }
+  Worker worker;
+  worker.pid = reply.pid;
+  const cmsghdr* header = CMSG_FIRSTHDR(&message);
+  if (header == nullptr || header->cmsg_type != SCM_RIGHTS) fail("the worker server sent no socket");
+  std::memcpy(&worker.socket, CMSG_DATA(header), sizeof(int));
+  return worker;
+}
+
+int ForkServer::reap(pid_t pid) {
+  Request request;
+  request.op = Op::reap;
+  request.pid = pid;
+  const std::lock_guard lock(mutex_);
+  Reply reply;
+  if (::send(channel_, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) return 0;
+  ssize_t got = 0;
+  while ((got = ::recv(channel_, &reply, sizeof reply, 0)) < 0 && errno == EINTR) {
+  }
+  return got == static_cast<ssize_t>(sizeof reply) ? reply.status : 0;
+}
+
+}  // namespace partita::launch

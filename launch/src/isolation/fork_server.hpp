@@ -1,0 +1,50 @@
+// isolation = "process": each rank gets a fork server, a small process
+// forked from the launcher before MPI starts, which forks the rank's worker
+// processes on request. Forking the rank itself after MPI_Init is unsafe
+// (RDMA networks register memory a child would share; OpenMP's thread pool
+// does not survive fork); the server holds neither, so its children start
+// clean. The server and its workers die with the rank (PR_SET_PDEATHSIG)
+// and ignore the walltime signals, which are the rank's to handle.
+#pragma once
+
+#include <sys/types.h>
+
+#include <mutex>
+
+#include "spec/job_spec.hpp"
+
+namespace partita::launch {
+
+class ForkServer {
+ public:
+  /// A worker process and the rank's end of its socket.
+  struct Worker {
+    pid_t pid = -1;
+    int socket = -1;
+  };
+
+  /// Forks the server. Call before MPI starts and before any thread does.
+  /// Its workers evaluate `job`'s tasks (points in spec order). Throws
+  /// partita::Error if it cannot fork.
+  explicit ForkServer(const JobSpec& job);
+  /// Closes the channel: the server kills its remaining workers, reaps them
+  /// and exits; this waits for it.
+  ~ForkServer();
+  ForkServer(const ForkServer&) = delete;
+  ForkServer& operator=(const ForkServer&) = delete;
+
+  /// A new worker bound to the calling thread's CPUs, running each task's
+  /// kernel with `threads` OpenMP threads. Thread-safe. Throws partita::Error
+  /// when the server cannot fork (process or memory limits).
+  Worker spawn(int threads);
+  /// Waits until the server's child `pid` has ended and returns its wait
+  /// status (as waitpid gives it). Thread-safe.
+  int reap(pid_t pid);
+
+ private:
+  pid_t server_ = -1;
+  int channel_ = -1;
+  std::mutex mutex_;  // one request and its reply at a time
+};
+
+}  // namespace partita::launch

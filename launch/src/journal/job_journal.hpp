@@ -1,0 +1,56 @@
+// A job's journal: DIR/journal/rank-R.run-K.journal, one file per rank per
+// run, holding each task's result or failure as it finishes. It is what
+// makes a killed job resumable with any number of ranks: a resume reads
+// every file of every earlier run and runs only what none of them finished.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "spec/job_spec.hpp"
+#include "run/task_runner.hpp"
+#include "spec/task_space.hpp"
+
+namespace partita::launch {
+
+/// Where a job's journal files live.
+std::filesystem::path journal_dir(const std::filesystem::path& output_dir);
+
+/// The job's identity as key=value lines (kernel, seed, repeat, outputs,
+/// version): what a journal must match to be resumed. Its points are
+/// matched by the journal's point table (point_table.hpp).
+std::string job_identity(const JobSpec& job);
+
+/// What earlier runs finished, read from every journal file.
+struct JournalState {
+  std::vector<std::uint8_t> done;        ///< per task: 1 when a result was journaled
+  std::vector<double> values;            ///< tasks x outputs; NaN where not done
+  std::vector<TaskFailure> failures;     ///< tasks whose latest record is a failure
+  std::vector<std::uint8_t> crashes;     ///< per task: attempts that killed their worker (at most 255)
+  std::uint32_t next_run = 0;            ///< the run number for new files
+  std::uint64_t torn_files = 0;          ///< files that ended in a torn record (dropped)
+};
+
+/// Reads every journal in `dir`, checking each was written for this job.
+/// Throws SpecError when one was not, naming what changed and the flags to
+/// use; partita::Error when a file cannot be read.
+JournalState load_journal(const std::filesystem::path& dir, const std::string& identity, std::uint64_t tasks,
+                          std::size_t outputs);
+
+/// Counts for `partita status`: read the files alone, no MPI.
+struct JournalSummary {
+  std::uint64_t tasks = 0;
+  std::uint64_t done = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t duplicated = 0;  ///< tasks with more than one result record (should be none)
+  std::uint64_t crashed = 0;     ///< tasks with at least one crash record (isolation = "process")
+  std::uint64_t files = 0;
+  std::uint64_t torn_files = 0;
+  std::uint32_t runs = 0;
+  std::string identity;
+};
+JournalSummary summarize_journal(const std::filesystem::path& dir);
+
+}  // namespace partita::launch

@@ -1,0 +1,491 @@
+#include "spec/job_spec.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <toml.hpp>
+
+#include "spec/deadline.hpp"
+#include "spec/spec_error.hpp"
+#include "spec/spec_text_check.hpp"
+#include "spec/suggest.hpp"
+
+namespace partita::launch {
+
+namespace {
+
+const std::vector<std::string> top_level_keys = {"name",  "kernel", "seed",   "repeat",
+                                                 "params", "sweep", "output", "schedule", "threads_per_task",
+                                                 "retries", "max_failures", "isolation", "timeout",
+                                                 "quarantine_after"};
+const std::vector<std::string> schedule_keys = {"kind", "chunk"};
+const std::vector<std::string> output_keys = {"dir", "format"};
+constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
+constexpr std::uint64_t max_points = std::uint64_t{1} << 20;
+
+// A message echoes keys and strings as the user wrote them; it must still
+// be one line a terminal shows as text. Control characters (C0 and C1) are
+// escaped as TOML writes them, and an echo too long to read is cut in the
+// middle, so both the subject and the rule at the end stay in view.
+std::string printable(const std::string& message) {
+  std::string out;
+  out.reserve(message.size());
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const auto c = static_cast<unsigned char>(message[i]);
+    const auto next = i + 1 < message.size() ? static_cast<unsigned char>(message[i + 1]) : 0u;
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\u{:04X}", c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // U+0080..U+009F in UTF-8
+      out += fmt::format("\\u{:04X}", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  constexpr std::size_t keep = 400;
+  if (out.size() > 4 * keep) {
+    std::size_t head = keep, tail = out.size() - keep;
+    while (head > 0 && (static_cast<unsigned char>(out[head]) & 0xC0) == 0x80) --head;  // not inside a character
+    while (tail < out.size() && (static_cast<unsigned char>(out[tail]) & 0xC0) == 0x80) ++tail;
+    out = out.substr(0, head) + fmt::format(" [... {} bytes ...] ", tail - head) + out.substr(tail);
+  }
+  return out;
+}
+
+// Reads values out of the parsed document and turns every broken rule into
+// a SpecError that names this file and the value's line.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const toml::value& where, const std::string& message) const {
+    throw SpecError(file_, where.location().line(), printable(message));
+  }
+  [[noreturn]] void fail(const std::string& message) const { throw SpecError(file_, 0, printable(message)); }
+
+  // What a user wrote, as they would recognise it in a message.
+  static std::string shown(const toml::value& v) {
+    if (v.is_string()) return "\"" + v.as_string().str + "\"";
+    if (v.is_integer()) return std::to_string(v.as_integer());
+    if (v.is_floating()) return fmt::format("{}", v.as_floating());
+    if (v.is_boolean()) return v.as_boolean() ? "true" : "false";
+    if (v.is_array()) return "[...]";
+    if (v.is_table()) return "{...}";
+    return "a date/time";
+  }
+
+  static const char* kind(const toml::value& v) {
+    if (v.is_string()) return "a string";
+    if (v.is_integer()) return "an integer";
+    if (v.is_floating()) return "a real";
+    if (v.is_boolean()) return "a boolean";
+    if (v.is_array()) return "a list";
+    if (v.is_table()) return "a table";
+    return "a date/time";
+  }
+
+  void reject_unknown(const toml::table& table, const std::string& prefix,
+                      const std::vector<std::string>& allowed) const {
+    for (const auto& [key, value] : table) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        fail(value, fmt::format("unknown key '{}{}': {}", prefix, key, suggestion(key, allowed)));
+      }
+    }
+  }
+
+  std::string string(const toml::value& v, const std::string& key) const {
+    if (!v.is_string()) fail(v, fmt::format("{} = {}: must be a string (got {})", key, shown(v), kind(v)));
+    return v.as_string().str;
+  }
+
+  std::int64_t integer(const toml::value& v, const std::string& key, std::int64_t lo, std::int64_t hi) const {
+    if (!v.is_integer() || v.as_integer() < lo || v.as_integer() > hi) {
+      fail(v, fmt::format("{} = {}: must be an integer in [{}, {}]", key, shown(v), lo, hi));
+    }
+    return v.as_integer();
+  }
+
+  const toml::table& table(const toml::value& v, const std::string& key) const {
+    if (!v.is_table()) fail(v, fmt::format("'{}' must be a table [{}] (got {})", key, key, kind(v)));
+    return v.as_table();
+  }
+
+  // A kernel parameter's value, checked against its declared type and range.
+  ParamValue param(const toml::value& v, const ParamSpec& spec, const std::string& key) const {
+    const std::string rule = allowed_text(spec);
+    switch (spec.type) {
+      case ParamType::integer: {
+        if (!v.is_integer()) fail(v, fmt::format("{} = {}: must be {} (got {})", key, shown(v), rule, kind(v)));
+        if (static_cast<double>(v.as_integer()) < spec.min || static_cast<double>(v.as_integer()) > spec.max) {
+          fail(v, fmt::format("{} = {}: must be {}", key, shown(v), rule));
+        }
+        return std::int64_t{v.as_integer()};
+      }
+      case ParamType::real: {
+        double x = 0.0;
+        if (v.is_floating()) {
+          x = v.as_floating();
+        } else if (v.is_integer()) {
+          x = static_cast<double>(v.as_integer());
+        } else {
+          fail(v, fmt::format("{} = {}: must be {} (got {})", key, shown(v), rule, kind(v)));
+        }
+        if (!std::isfinite(x) || x < spec.min || x > spec.max) {
+          fail(v, fmt::format("{} = {}: must be {}", key, shown(v), rule));
+        }
+        return x;
+      }
+      case ParamType::choice: {
+        if (!v.is_string()) fail(v, fmt::format("{} = {}: must be {} (got {})", key, shown(v), rule, kind(v)));
+        const std::string& s = v.as_string().str;
+        if (std::find(spec.choices.begin(), spec.choices.end(), s) == spec.choices.end()) {
+          fail(v, fmt::format("{} = {}: {}", key, shown(v), suggestion(s, spec.choices)));
+        }
+        return s;
+      }
+    }
+    fail(v, "unreachable parameter type");
+  }
+
+  const ParamSpec& param_spec(const KernelInfo& kernel, const std::string& section, const std::string& name,
+                              const toml::value& where) const {
+    const ParamSpec* spec = kernel.find_param(name);
+    if (spec == nullptr) {
+      fail(where, fmt::format("unknown key '{}.{}': kernel '{}' has no parameter '{}'; {}", section, name,
+                              kernel.name, name, suggestion(name, kernel.param_names())));
+    }
+    return *spec;
+  }
+
+ private:
+  std::string file_;
+};
+
+// toml11 formats a syntax error over several lines; keep its first line's
+// reason and the hint under the caret, so the message stays one line. The
+// caret's line is the first "   | ^--- hint": its gutter before '|' is
+// blank, unlike a quoted source line " 3 | ...", which may hold a '^' too.
+std::string one_line_syntax_error(const toml::syntax_error& e) {
+  const std::string text = e.what();
+  std::string reason = text.substr(0, text.find('\n'));
+  if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto bar = line.find('|');
+    if (bar == std::string::npos || line.find_first_not_of(' ') != bar) continue;
+    const auto caret = line.find_first_not_of(' ', bar + 1);
+    if (caret == std::string::npos || line[caret] != '^') continue;
+    if (const auto hint = line.find_first_not_of("^-~ ", caret); hint != std::string::npos) {
+      reason += " (" + line.substr(hint) + ")";
+    }
+    break;
+  }
+  return "malformed TOML: " + reason;
+}
+
+toml::value read_document(const std::string& text, const std::string& file) {
+  check_spec_text(file, text);
+  std::istringstream in(text);
+  try {
+    return toml::parse(in, file);
+  } catch (const toml::syntax_error& e) {
+    throw SpecError(file, e.location().line(), printable(one_line_syntax_error(e)));
+  } catch (const std::exception& e) {
+    throw SpecError(file, 0, printable(std::string("malformed TOML: ") + e.what()));
+  }
+}
+
+void read_sweep(const Reader& reader, const toml::value& section, JobSpec& job,
+                const toml::table& params_table) {
+  const auto& table = reader.table(section, "sweep");
+  std::vector<std::pair<const toml::value*, SweepAxis>> axes;
+  for (const auto& [key, value] : table) {
+    if (key == "mode") {
+      const std::string mode = reader.string(value, "sweep.mode");
+      if (mode != "grid" && mode != "zip") {
+        reader.fail(value, fmt::format("sweep.mode = \"{}\": {}", mode, suggestion(mode, {"grid", "zip"})));
+      }
+      job.mode = mode == "grid" ? SweepMode::grid : SweepMode::zip;
+      continue;
+    }
+    const ParamSpec& spec = reader.param_spec(*job.kernel, "sweep", key, value);
+    const std::string name = "sweep." + key;
+    if (params_table.count(key) != 0) {
+      reader.fail(value, fmt::format("{} is also set in [params]: a parameter is either fixed or swept", name));
+    }
+    if (!value.is_array()) {
+      reader.fail(value, fmt::format("{} = {}: must be a list of values, e.g. {} = [{}]", name, Reader::shown(value),
+                                     key, Reader::shown(value)));
+    }
+    const auto& list = value.as_array();
+    if (list.empty()) reader.fail(value, fmt::format("{} = []: the sweep is empty; give at least one value", name));
+    SweepAxis axis{key, {}};
+    for (const auto& element : list) axis.values.push_back(reader.param(element, spec, name));
+    axes.emplace_back(&value, std::move(axis));
+  }
+  if (axes.empty()) {
+    reader.fail(section, "[sweep] lists no parameters: add one, e.g. samples = [1000, 10000], or remove [sweep]");
+  }
+  // Ids must not depend on hash-map order: axes follow the file, top to bottom.
+  std::sort(axes.begin(), axes.end(), [](const auto& a, const auto& b) {
+    const auto la = a.first->location(), lb = b.first->location();
+    return std::pair(la.line(), la.column()) < std::pair(lb.line(), lb.column());
+  });
+  const SweepAxis& first = axes.front().second;
+  for (const auto& [where, axis] : axes) {
+    if (job.mode == SweepMode::zip && axis.values.size() != first.values.size()) {
+      reader.fail(*where, fmt::format("sweep.{} has {} values but sweep.{} has {}: mode = \"zip\" pairs lists "
+                                      "element by element, so they must have the same length",
+                                      axis.name, axis.values.size(), first.name, first.values.size()));
+    }
+  }
+  for (auto& entry : axes) job.sweep.push_back(std::move(entry.second));
+}
+
+void read_output(const Reader& reader, const toml::value& section, JobSpec& job) {
+  const auto& table = reader.table(section, "output");
+  reader.reject_unknown(table, "output.", output_keys);
+  if (const auto it = table.find("dir"); it != table.end()) {
+    job.output_dir = reader.string(it->second, "output.dir");
+    if (job.output_dir.empty()) reader.fail(it->second, "output.dir = \"\": must name a directory");
+  }
+  if (const auto it = table.find("format"); it != table.end()) {
+    const std::string format = reader.string(it->second, "output.format");
+    if (format != "csv" && format != "jsonl") {
+      reader.fail(it->second, fmt::format("output.format = \"{}\": {}", format, suggestion(format, {"csv", "jsonl"})));
+    }
+    job.format = format == "csv" ? OutputFormat::csv : OutputFormat::jsonl;
+  }
+}
+
+// `schedule = "dynamic:16"`, or a table: [schedule] kind = "dynamic", chunk = 16.
+Schedule read_schedule(const Reader& reader, const toml::value& value) {
+  const auto parse = [&](const toml::value& where, const std::string& text) {
+    try {
+      return Schedule::parse(text);
+    } catch (const std::invalid_argument& e) {
+      reader.fail(where, e.what());
+    }
+  };
+  if (value.is_string()) return parse(value, value.as_string().str);
+  const auto& table = reader.table(value, "schedule");
+  reader.reject_unknown(table, "schedule.", schedule_keys);
+  const auto kind = table.find("kind");
+  if (kind == table.end()) reader.fail(value, "[schedule] needs kind = \"static\", \"cyclic\", \"dynamic\", \"guided\" or \"auto\"");
+  Schedule schedule = parse(kind->second, reader.string(kind->second, "schedule.kind"));
+  if (const auto chunk = table.find("chunk"); chunk != table.end()) {
+    if (schedule.kind != Schedule::Kind::dynamic) reader.fail(chunk->second, "schedule.chunk applies to kind = \"dynamic\" only");
+    schedule.chunk = static_cast<std::uint64_t>(reader.integer(chunk->second, "schedule.chunk", 1, INT64_MAX));
+  }
+  return schedule;
+}
+
+// Checks every sweep point with the kernel's own cross-parameter rules; the
+// message points at the [sweep] (or [params]) table, where the values are.
+// One point at a time, in TaskSpace's order (grid: the last axis fastest),
+// so the number in a message is the point's id, without building all of
+// them (up to max_points) just to check them.
+void check_points(const Reader& reader, const JobSpec& job, const toml::table& top, std::uint64_t points) {
+  if (!job.kernel->check) return;
+  const auto where = top.find(job.sweep.empty() ? "params" : "sweep");
+  const auto fail = [&](const std::string& message) {
+    if (where == top.end()) reader.fail(message);
+    reader.fail(where->second, message);
+  };
+  ParamSet params = job.fixed;
+  std::vector<std::size_t> index(job.sweep.size(), 0);
+  for (std::uint64_t point = 0; point < points; ++point) {
+    if (job.mode == SweepMode::zip) std::fill(index.begin(), index.end(), static_cast<std::size_t>(point));
+    for (std::size_t a = 0; a < job.sweep.size(); ++a) params.set(job.sweep[a].name, job.sweep[a].values[index[a]]);
+    const std::string problem = job.kernel->check(params);
+    if (!problem.empty()) {
+      if (job.sweep.empty()) fail(fmt::format("[params]: {}", problem));
+      std::string described;  // as TaskSpace::describe_point
+      for (std::size_t a = 0; a < job.sweep.size(); ++a) {
+        described += (a == 0 ? "" : ", ") + job.sweep[a].name + "=" + to_text(job.sweep[a].values[index[a]]);
+      }
+      fail(fmt::format("sweep point {} ({}): {}", point, described, problem));
+    }
+    if (job.mode == SweepMode::grid) {
+      for (std::size_t a = job.sweep.size(); a-- > 0;) {
+        if (++index[a] < job.sweep[a].values.size()) break;
+        index[a] = 0;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// isolation, timeout and quarantine_after: the last two only mean something
+// for worker processes, so they are refused without them.
+void read_isolation(const Reader& reader, const toml::table& top, JobSpec& job) {
+  if (const auto it = top.find("isolation"); it != top.end()) {
+    const std::string kind = reader.string(it->second, "isolation");
+    if (kind != "thread" && kind != "process") {
+      reader.fail(it->second, fmt::format("isolation = \"{}\": must be \"thread\" (tasks run on the rank's threads) "
+                                          "or \"process\" (in worker processes: a crash fails only that attempt)",
+                                          kind));
+    }
+    job.isolation = kind == "process" ? Isolation::process : Isolation::thread;
+  }
+  const auto needs_process = [&](const toml::value& v, const char* key) {
+    if (job.isolation != Isolation::process) {
+      reader.fail(v, fmt::format("{} = {}: needs isolation = \"process\" (a task on a rank's thread cannot be "
+                                 "stopped or survive a crash)",
+                                 key, Reader::shown(v)));
+    }
+  };
+  if (const auto it = top.find("timeout"); it != top.end()) {
+    const toml::value& v = it->second;
+    std::optional<double> seconds;
+    if (v.is_string()) seconds = parse_duration(v.as_string().str);
+    if (v.is_integer() && v.as_integer() > 0) seconds = static_cast<double>(v.as_integer());
+    if (v.is_floating() && std::isfinite(v.as_floating())) seconds = v.as_floating();
+    if (!seconds || *seconds <= 0.0 || *seconds > 30.0 * 86400) {
+      reader.fail(v, fmt::format("timeout = {}: must be a duration such as \"30s\", \"5m\", \"1h30m\" or seconds "
+                                 "(> 0, at most 30 days)",
+                                 Reader::shown(v)));
+    }
+    needs_process(v, "timeout");
+    job.timeout_seconds = *seconds;
+  }
+  if (const auto it = top.find("quarantine_after"); it != top.end()) {
+    job.quarantine_after = static_cast<int>(reader.integer(it->second, "quarantine_after", 1, 1000));
+    needs_process(it->second, "quarantine_after");
+  }
+}
+
+}  // namespace
+
+JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw SpecError(path, 0, std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
+  }
+  // Checked before reading, so a huge file is refused without loading it.
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > max_spec_bytes) {
+    throw SpecError(path, 0, fmt::format("{} bytes: a job spec must be at most {} bytes (4 MiB)", size,
+                                         max_spec_bytes));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError(path, 0, "cannot be opened for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw SpecError(path, 0, "cannot be read");
+  return parse_job_spec_text(text.str(), path, registry);
+}
+
+JobSpec parse_job_spec_text(const std::string& text, const std::string& file_name, const KernelRegistry& registry) {
+  const Reader reader(file_name);
+  const toml::value document = read_document(text, file_name);
+  const auto& top = document.as_table();
+  reader.reject_unknown(top, "", top_level_keys);
+
+  JobSpec job;
+  job.file = file_name;
+  job.name = std::filesystem::path(file_name).stem().string();
+  if (const auto it = top.find("name"); it != top.end()) {
+    job.name = reader.string(it->second, "name");
+    if (job.name.empty()) reader.fail(it->second, "name = \"\": must not be empty");
+  }
+
+  const auto kernel_it = top.find("kernel");
+  if (kernel_it == top.end()) {
+    reader.fail(fmt::format("missing key 'kernel': name the kernel to run, one of {} ('partita kernels' lists them)",
+                            fmt::join(registry.names(), ", ")));
+  }
+  const std::string kernel = reader.string(kernel_it->second, "kernel");
+  job.kernel = registry.find(kernel);
+  if (job.kernel == nullptr) {
+    reader.fail(kernel_it->second, fmt::format("kernel = \"{}\": unknown kernel; {}", kernel,
+                                               suggestion(kernel, registry.names())));
+  }
+
+  if (const auto it = top.find("seed"); it != top.end()) {
+    job.seed = static_cast<std::uint64_t>(reader.integer(it->second, "seed", 0, INT64_MAX));
+  }
+  if (const auto it = top.find("repeat"); it != top.end()) {
+    job.repeat = static_cast<std::uint64_t>(reader.integer(it->second, "repeat", 1, 1'000'000'000));
+  }
+
+  for (const auto& spec : job.kernel->params) job.fixed.set(spec.name, spec.default_value);
+  static const toml::table no_params;
+  const toml::table* params = &no_params;
+  if (const auto it = top.find("params"); it != top.end()) {
+    params = &reader.table(it->second, "params");
+    for (const auto& [key, value] : *params) {
+      const ParamSpec& spec = reader.param_spec(*job.kernel, "params", key, value);
+      job.fixed.set(key, reader.param(value, spec, "params." + key));
+    }
+  }
+  if (const auto it = top.find("sweep"); it != top.end()) read_sweep(reader, it->second, job, *params);
+  if (const auto it = top.find("output"); it != top.end()) read_output(reader, it->second, job);
+  if (const auto it = top.find("schedule"); it != top.end()) job.schedule = read_schedule(reader, it->second);
+  if (const auto it = top.find("retries"); it != top.end()) {
+    job.retries = static_cast<int>(reader.integer(it->second, "retries", 0, 100));
+  }
+  if (const auto it = top.find("max_failures"); it != top.end()) {
+    const toml::value& v = it->second;
+    const bool count = v.is_integer() && v.as_integer() >= 1;
+    const bool fraction = v.is_floating() && v.as_floating() > 0.0 && v.as_floating() < 1.0;
+    if (!count && !fraction) {
+      reader.fail(v, fmt::format("max_failures = {}: must be a count >= 1 (e.g. 10) or a fraction of the tasks in "
+                                 "(0, 1) (e.g. 0.05)",
+                                 Reader::shown(v)));
+    }
+    job.max_failures = count ? static_cast<double>(v.as_integer()) : v.as_floating();
+  }
+  if (const auto it = top.find("threads_per_task"); it != top.end()) {
+    const toml::value& v = it->second;
+    if (v.is_string() && v.as_string().str == "auto") {
+      job.threads_per_task = 0;
+    } else if (v.is_integer() && v.as_integer() >= 1 && v.as_integer() <= 4096) {
+      job.threads_per_task = static_cast<int>(v.as_integer());
+    } else {
+      reader.fail(v, fmt::format("threads_per_task = {}: must be an integer in [1, 4096] or \"auto\"",
+                                 Reader::shown(v)));
+    }
+  }
+  read_isolation(reader, top, job);
+  if (job.output_dir.empty()) job.output_dir = job.name + ".out";
+  // Paths in a spec are relative to the spec's own folder, so a job file
+  // means the same wherever it is run from (--out, typed by the user, stays
+  // relative to the working directory). Used as written, never via a shell.
+  const std::filesystem::path out = job.output_dir;
+  if (out.is_relative()) job.output_dir = (std::filesystem::path(file_name).parent_path() / out).lexically_normal().string();
+
+  std::uint64_t points = 1;
+  for (const auto& axis : job.sweep) {
+    points = job.mode == SweepMode::zip ? axis.values.size() : points * axis.values.size();
+    if (points > max_tasks) break;
+  }
+  if (points > max_tasks || points * job.repeat > max_tasks) {
+    reader.fail(fmt::format("the sweep expands to more than 2^32 tasks ({} points x repeat {}); split the job",
+                            points, job.repeat));
+  }
+  // Every point's parameter set is held in memory (TaskSpace), on every rank.
+  if (points > max_points) {
+    reader.fail(fmt::format("the sweep has {} points: at most 2^20 ({}) are allowed, each held in memory; sweep "
+                            "fewer values (repeat runs a point many times) or split the job",
+                            points, max_points));
+  }
+  check_points(reader, job, top, points);
+  return job;
+}
+
+}  // namespace partita::launch
