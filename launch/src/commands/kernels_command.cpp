@@ -1,9 +1,11 @@
 #include "commands/kernels_command.hpp"
 
+#include <memory>
 #include <fmt/format.h>
 
 #include "commands/exit_codes.hpp"
 #include "registry/kernel_registry.hpp"
+#include "commands/subcommand.hpp"
 
 namespace partita::launch {
 
@@ -20,6 +22,11 @@ int kernels_command() {
     fmt::print("\n");
   }
   return exit_success;
+}
+
+Subcommand add_kernels_command(CLI::App& partita) {
+  auto* app = partita.add_subcommand("kernels", "List kernels with their parameters and outputs");
+  return {app, [](int*, char***) { return kernels_command(); }};
 }
 
 }  // namespace partita::launch

@@ -1,4 +1,5 @@
-// `partita run`: one job from its TOML file to its output directory.
+// `partita run`: one job from its TOML file to its output directory. The
+// options of one run; the command line that sets them is run_command.cpp.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +36,8 @@ struct RunOptions {
 };
 
 /// Starts (or adopts) MPI, runs the job on every rank and writes the files
-/// on rank 0. Returns an ExitCode; every rank returns the same one.
-int run_command(const RunOptions& options, int* argc, char*** argv);
+/// on rank 0 (run/run_job.cpp). Returns an ExitCode; every rank returns the
+/// same one.
+int run_job(const RunOptions& options, int* argc, char*** argv);
 
 }  // namespace partita::launch

@@ -1,10 +1,12 @@
 #include "commands/status_command.hpp"
 
+#include <memory>
 #include <fmt/format.h>
 
 #include "commands/exit_codes.hpp"
 #include "journal/job_journal.hpp"
 #include "partita/error.hpp"
+#include "commands/subcommand.hpp"
 
 namespace partita::launch {
 
@@ -26,6 +28,14 @@ int status_command(const std::string& dir) {
     fmt::print(stderr, "partita: error: {}\n", e.what());
     return exit_bad_input;
   }
+}
+
+Subcommand add_status_command(CLI::App& partita) {
+  auto dir = std::make_shared<std::string>();
+  auto* app = partita.add_subcommand("status", "Done, failed and remaining tasks of an output directory's journal "
+                                               "(no MPI)");
+  app->add_option("dir", *dir, "the job's output directory")->required();
+  return {app, [dir](int*, char***) { return status_command(*dir); }};
 }
 
 }  // namespace partita::launch

@@ -31,10 +31,56 @@ std::map<std::string, std::string> identity_fields(const std::string& identity) 
   return fields;
 }
 
-// "seed (journal 42, job 43), points" for the refusal message.
-std::string what_changed(const std::string& journal, const std::string& job) {
-  const auto old_fields = identity_fields(journal);
-  const auto new_fields = identity_fields(job);
+// "rank-R.run-K.journal" -> K. Anything else in the journal directory was
+// not written by Partita and is refused, not guessed at.
+std::uint32_t run_of(const fs::path& file) {
+  const std::string name = file.filename().string();
+  const auto digits = [&name](std::size_t from, std::size_t to) {
+    if (from >= to || to - from > 9) return false;
+    for (std::size_t i = from; i < to; ++i) {
+      if (name[i] < '0' || name[i] > '9') return false;
+    }
+    return true;
+  };
+  const std::string_view suffix = ".journal";
+  const auto run = name.find(".run-");
+  if (name.starts_with("rank-") && run != std::string::npos && name.ends_with(suffix) && digits(5, run) &&
+      digits(run + 5, name.size() - suffix.size())) {
+    return static_cast<std::uint32_t>(std::stoul(name.substr(run + 5)));
+  }
+  throw SpecError(file.string(), 0,
+                  "not a journal file Partita wrote (they are named rank-R.run-K.journal): move it out of the "
+                  "journal directory, or pass --restart to discard the journal");
+}
+
+// The journal's points field: "N:DIGEST", the first N points' digest.
+std::string points_field(const std::vector<std::string>& fingerprints_by_id) {
+  return fmt::format("{}:{}", fingerprints_by_id.size(), points_digest(fingerprints_by_id, fingerprints_by_id.size()));
+}
+
+// A journal written when the sweep had N points must have been written for
+// exactly the parameters of this job's points 0..N-1 (a sweep only grows).
+bool same_points(const std::string& field, const std::vector<std::string>& fingerprints_by_id) {
+  const auto colon = field.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 19) return false;
+  std::uint64_t count = 0;
+  for (std::size_t i = 0; i < colon; ++i) {
+    if (field[i] < '0' || field[i] > '9') return false;
+    count = count * 10 + static_cast<std::uint64_t>(field[i] - '0');
+  }
+  return count <= fingerprints_by_id.size() &&
+         field.substr(colon + 1) == points_digest(fingerprints_by_id, static_cast<std::size_t>(count));
+}
+
+// Every field but the points must be equal; the points must be a prefix of
+// this job's (by id). Throws SpecError naming the file and what differs.
+void check_identity(const fs::path& file, const std::string& journal, const std::string& job,
+                    const std::vector<std::string>& fingerprints_by_id) {
+  auto old_fields = identity_fields(journal);
+  auto new_fields = identity_fields(job);
+  const std::string old_points = old_fields["points"];
+  old_fields.erase("points");
+  new_fields.erase("points");
   std::string changes;
   for (const auto& [key, value] : new_fields) {
     const auto it = old_fields.find(key);
@@ -43,14 +89,20 @@ std::string what_changed(const std::string& journal, const std::string& job) {
     if (!changes.empty()) changes += ", ";
     changes += fmt::format("{} (journal {}, now {})", key, before, value);
   }
-  return changes.empty() ? "its identity" : changes;
-}
-
-std::uint32_t run_of(const fs::path& file) {
-  // rank-R.run-K.journal
-  const std::string name = file.filename().string();
-  const auto at = name.find(".run-");
-  return at == std::string::npos ? 0 : static_cast<std::uint32_t>(std::stoul(name.substr(at + 5)));
+  if (!changes.empty() || old_fields.size() != new_fields.size()) {
+    throw SpecError(file.string(), 0,
+                    fmt::format("this journal belongs to another job: {} changed. Pass --restart to discard "
+                                "it (and its results), or --out to run elsewhere",
+                                changes.empty() ? "its identity" : changes));
+  }
+  if (!same_points(old_points, fingerprints_by_id)) {
+    throw SpecError(file.string(), 0,
+                    fmt::format("this journal was written for other parameters than this job's sweep points "
+                                "(journal points {}, the job's first points do not match): it was copied from "
+                                "another job, or the job's parameters or point table changed. Pass --restart to "
+                                "discard it (and its results), or --out to run elsewhere",
+                                old_points.empty() ? "absent" : old_points));
+  }
 }
 
 }  // namespace
@@ -60,14 +112,17 @@ fs::path journal_dir(const fs::path& output_dir) { return output_dir / "journal"
 std::string job_identity(const JobSpec& job) {
   std::string outputs;
   for (const auto& o : job.kernel->outputs) outputs += (outputs.empty() ? "" : ",") + o.name;
-  // The points are not part of it: the point table (point_table.hpp)
-  // matches them, so that a sweep may grow between runs.
   return fmt::format("kernel={}\nseed={}\nrepeat={}\noutputs={}\nversion={}\n", job.kernel->name, job.seed,
                      job.repeat, outputs, version_string);
 }
 
-JournalState load_journal(const fs::path& dir, const std::string& identity, std::uint64_t tasks,
-                          std::size_t outputs) {
+std::string journal_identity(const JobSpec& job, const std::vector<std::string>& fingerprints_by_id) {
+  return job_identity(job) + "points=" + points_field(fingerprints_by_id) + "\n";
+}
+
+JournalState load_journal(const fs::path& dir, const JobSpec& job, const std::vector<std::string>& fingerprints_by_id,
+                          std::uint64_t tasks, std::size_t outputs) {
+  const std::string identity = journal_identity(job, fingerprints_by_id);
   JournalState state;
   state.done.assign(tasks, 0);
   state.values.assign(tasks * outputs, std::nan(""));
@@ -81,12 +136,7 @@ JournalState load_journal(const fs::path& dir, const std::string& identity, std:
     const JournalContents contents = read_journal(file);
     state.torn_files += contents.torn ? 1 : 0;
     if (!contents.has_header) continue;  // died while being created: holds nothing
-    if (contents.header.job_identity != identity) {
-      throw SpecError(file.string(), 0,
-                      fmt::format("this journal belongs to another job: {} changed. Pass --restart to discard "
-                                  "it (and its results), or --out to run elsewhere",
-                                  what_changed(contents.header.job_identity, identity)));
-    }
+    check_identity(file, contents.header.job_identity, identity, fingerprints_by_id);
     for (const auto& record : contents.records) {
       if (record.task >= tasks) continue;
       if (record.kind == JournalRecordKind::result && record.values.size() == outputs) {

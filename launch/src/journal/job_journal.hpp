@@ -19,9 +19,15 @@ namespace partita::launch {
 std::filesystem::path journal_dir(const std::filesystem::path& output_dir);
 
 /// The job's identity as key=value lines (kernel, seed, repeat, outputs,
-/// version): what a journal must match to be resumed. Its points are
-/// matched by the journal's point table (point_table.hpp).
+/// version): what a journal must match to be resumed.
 std::string job_identity(const JobSpec& job);
+
+/// What a journal file's header holds: job_identity plus "points=N:DIGEST",
+/// the digest of the fingerprints of points 0..N-1 (by id) the run knew. A
+/// resume accepts a file only if this job's first N points have exactly
+/// those parameters: results are never relabelled by a copied file or an
+/// edited point table.
+std::string journal_identity(const JobSpec& job, const std::vector<std::string>& fingerprints_by_id);
 
 /// What earlier runs finished, read from every journal file.
 struct JournalState {
@@ -33,10 +39,13 @@ struct JournalState {
   std::uint64_t torn_files = 0;          ///< files that ended in a torn record (dropped)
 };
 
-/// Reads every journal in `dir`, checking each was written for this job.
-/// Throws SpecError when one was not, naming what changed and the flags to
+/// Reads every journal in `dir`, checking each was written for this job
+/// (journal_identity, with `fingerprints_by_id` the job's points by id).
+/// Throws SpecError when one was not, or when a file in `dir` is not a
+/// journal Partita names, naming the file, what changed and the flags to
 /// use; partita::Error when a file cannot be read.
-JournalState load_journal(const std::filesystem::path& dir, const std::string& identity, std::uint64_t tasks,
+JournalState load_journal(const std::filesystem::path& dir, const JobSpec& job,
+                          const std::vector<std::string>& fingerprints_by_id, std::uint64_t tasks,
                           std::size_t outputs);
 
 /// Counts for `partita status`: read the files alone, no MPI.

@@ -16,7 +16,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view first_line = "partita point table 1";
+constexpr std::string_view first_line = "partita point table 2";
+constexpr std::string_view digest_prefix = "digest ";
+
+// The table's last line: a digest of every fingerprint line in order, so a
+// table edited by hand (two lines swapped) is refused, not trusted.
+std::string table_digest(const std::vector<std::string>& fingerprints) { return points_digest(fingerprints, fingerprints.size()); }
 
 }  // namespace
 
@@ -36,6 +41,9 @@ void write_point_table(const fs::path& journal_dir, const std::vector<std::strin
     text += f;
     text += '\n';
   }
+  text += digest_prefix;
+  text += table_digest(fingerprints);
+  text += '\n';
   file.write(text);
   file.commit();
 }
@@ -50,13 +58,37 @@ std::optional<std::vector<std::string>> read_point_table(const fs::path& journal
     throw Error(fmt::format("{}: not a Partita point table (first line '{}')", path.string(), first_line));
   }
   std::vector<std::string> fingerprints;
+  std::string digest;
   while (std::getline(in, line)) {
+    if (!digest.empty()) {
+      throw Error(fmt::format("{}: line {}: text after the digest line: the table was edited", path.string(),
+                              fingerprints.size() + 3));
+    }
+    if (line.starts_with(digest_prefix)) {
+      digest = line.substr(digest_prefix.size());
+      continue;
+    }
     if (line.size() != 16) throw Error(fmt::format("{}: line {}: not a point fingerprint", path.string(),
                                                    fingerprints.size() + 2));
     fingerprints.push_back(line);
   }
   if (in.bad()) throw Error(fmt::format("{}: cannot be read", path.string()));
+  if (digest != table_digest(fingerprints)) {
+    throw Error(fmt::format("{}: {}: the table was edited or damaged since Partita wrote it, so it cannot say "
+                            "which sweep point each journaled result belongs to. Pass --restart to discard the "
+                            "journal, or --out to run elsewhere",
+                            path.string(), digest.empty() ? "no digest line" : "its digest does not match"));
+  }
   return fingerprints;
+}
+
+std::string points_digest(const std::vector<std::string>& fingerprints, std::size_t count) {
+  std::string text;
+  for (std::size_t id = 0; id < count && id < fingerprints.size(); ++id) {
+    text += fingerprints[id];
+    text += '\n';
+  }
+  return fingerprint(text);
 }
 
 bool PointIds::identity() const {

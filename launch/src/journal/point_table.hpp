@@ -21,11 +21,17 @@ std::filesystem::path point_table_path(const std::filesystem::path& journal_dir)
 /// The fingerprint of every point of `space`, by point id.
 std::vector<std::string> point_fingerprints(const TaskSpace& space);
 
-/// Writes the table atomically; throws IoError.
+/// A digest of the first `count` fingerprints (points 0 .. count-1), in id
+/// order: what each journal file's header carries, so its records stay tied
+/// to the parameters of exactly the points that computed them.
+std::string points_digest(const std::vector<std::string>& fingerprints, std::size_t count);
+
+/// Writes the table atomically, ending in a digest line; throws IoError.
 void write_point_table(const std::filesystem::path& journal_dir, const std::vector<std::string>& fingerprints);
 
 /// The table, or nullopt when the journal has none. Throws partita::Error
-/// naming the file when it is not a point table.
+/// naming the file when it is not a point table or was edited (its digest
+/// line does not match).
 std::optional<std::vector<std::string>> read_point_table(const std::filesystem::path& journal_dir);
 
 /// How the spec's points map onto the journal's ids.

@@ -26,11 +26,11 @@ std::vector<double> pack(const std::vector<std::vector<TaskSlice>>& slices) {
 
 }  // namespace
 
-void write_trace(const Context& ctx, const std::vector<std::vector<TaskSlice>>& slices,
-                 const std::filesystem::path& path) {
-  const GatheredNumbers all = gather_numbers(ctx, pack(slices));
-  if (ctx.rank() != 0) return;
+GatheredNumbers gather_trace(const Context& ctx, const std::vector<std::vector<TaskSlice>>& slices) {
+  return gather_numbers(ctx, pack(slices));
+}
 
+void write_trace(const GatheredNumbers& all, const std::filesystem::path& path) {
   AtomicFile file(path);
   file.write("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n");
   std::set<std::pair<int, int>> tracks;

@@ -48,11 +48,11 @@ GatheredNumbers gather_numbers(const Context& ctx, const std::vector<double>& mi
   return all;
 }
 
-std::string broadcast_text(const Context& ctx, std::string text) {
+std::string broadcast_text(const Context& ctx, std::string text, int root) {
   int length = static_cast<int>(text.size());
-  MPI_Bcast(&length, 1, MPI_INT, 0, ctx.comm());
+  MPI_Bcast(&length, 1, MPI_INT, root, ctx.comm());
   text.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(text.data(), length, MPI_CHAR, 0, ctx.comm());
+  MPI_Bcast(text.data(), length, MPI_CHAR, root, ctx.comm());
   return text;
 }
 

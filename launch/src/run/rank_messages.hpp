@@ -23,7 +23,7 @@ struct GatheredNumbers {
 /// Collective. Ranks may pass different lengths.
 GatheredNumbers gather_numbers(const Context& ctx, const std::vector<double>& mine);
 
-/// Collective. Rank 0's text, on every rank.
-std::string broadcast_text(const Context& ctx, std::string text);
+/// Collective. Rank `root`'s text, on every rank.
+std::string broadcast_text(const Context& ctx, std::string text, int root = 0);
 
 }  // namespace partita::launch

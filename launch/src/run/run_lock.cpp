@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <cstring>
 #include <string>
 
@@ -17,12 +19,18 @@ RunLock::RunLock(const std::filesystem::path& output_dir) {
     problem_ = "cannot open " + path.string() + ": " + std::strerror(errno);
     return;
   }
+  // The ranks of a run stopped by a signal may still be writing for a moment
+  // after mpirun has returned: an immediate --resume waits for them.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char holder[256] = {};
     [[maybe_unused]] const auto got = ::pread(fd, holder, sizeof holder - 1, 0);
     problem_ = "output directory '" + output_dir.string() + "' is in use by another partita run (" +
                (holder[0] != '\0' ? std::string(holder) : std::string("unknown process")) +
-               "): wait for it to end, or stop it, then --resume";
+               "; waited 5 s for it to end): wait for it to end, or stop it, then --resume";
     ::close(fd);
     return;
   }

@@ -11,7 +11,7 @@ namespace {
 
 // What a handler may touch: lock-free atomics and _exit.
 std::atomic<int> first_signal{0};
-std::atomic<std::atomic<bool>*> stop_flag{nullptr};
+std::atomic<StopFlag*> stop_flag{nullptr};
 std::atomic<int> hard_exit_code{75};
 
 constexpr int watched[] = {SIGTERM, SIGINT, SIGUSR1};
@@ -25,13 +25,13 @@ extern "C" void on_signal(int signal) {
     [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
     ::_exit(hard_exit_code.load());
   }
-  if (auto* stop = stop_flag.load()) stop->store(true);
+  if (auto* stop = stop_flag.load()) stop->raise(StopReason::signal);
 }
 
 }  // namespace
 
 void SignalStop::arm() {
-  static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free);
+  static_assert(std::atomic<int>::is_always_lock_free && std::atomic<StopFlag*>::is_always_lock_free);
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
@@ -39,12 +39,12 @@ void SignalStop::arm() {
   for (int signal : watched) sigaction(signal, &action, nullptr);
 }
 
-SignalStop::SignalStop(std::atomic<bool>& stop, double grace_seconds, int exit_code,
+SignalStop::SignalStop(StopFlag& stop, double grace_seconds, int exit_code,
                        std::function<void()> on_abandon)
     : grace_seconds_(grace_seconds), exit_code_(exit_code), on_abandon_(std::move(on_abandon)) {
   hard_exit_code.store(exit_code);
   stop_flag.store(&stop);
-  if (first_signal.load() != 0) stop.store(true);  // it came during start-up
+  if (first_signal.load() != 0) stop.raise(StopReason::signal);  // it came during start-up
   watchdog_ = std::thread([this] { watch(); });
 }
 

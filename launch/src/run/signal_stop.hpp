@@ -10,6 +10,8 @@
 #include <mutex>
 #include <thread>
 
+#include "run/stop_flag.hpp"
+
 namespace partita::launch {
 
 class SignalStop {
@@ -17,11 +19,11 @@ class SignalStop {
   /// Installs the handlers for the rest of the process, first thing, so a
   /// signal that arrives during start-up is remembered, not fatal.
   static void arm();
-  /// Points the handlers at `stop` (raised at once if a signal already
-  /// came) and starts the grace-period watchdog. `on_abandon` runs (on a
+  /// Points the handlers at `stop` (raised with StopReason::signal at once
+  /// if a signal already came) and starts the grace-period watchdog. `on_abandon` runs (on a
   /// watchdog thread) when the grace period ends before the loop does, just
   /// before the process exits with `exit_code`: flush what can be flushed.
-  SignalStop(std::atomic<bool>& stop, double grace_seconds, int exit_code, std::function<void()> on_abandon);
+  SignalStop(StopFlag& stop, double grace_seconds, int exit_code, std::function<void()> on_abandon);
   /// Stops the watchdog; later signals are remembered but raise nothing.
   ~SignalStop();
   SignalStop(const SignalStop&) = delete;

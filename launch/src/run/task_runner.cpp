@@ -24,6 +24,13 @@ std::pair<std::vector<std::uint64_t>, std::vector<double>> RankResults::merged()
   return all;
 }
 
+std::string RankResults::stop_problem() const {
+  for (const auto& problem : stop_problems) {
+    if (!problem.empty()) return problem;
+  }
+  return {};
+}
+
 namespace {
 
 // Appends to the journal with `append`. A journal that cannot be written (a
@@ -35,8 +42,7 @@ void journal(const TaskRunOptions& options, Append&& append) {
   try {
     append(*options.journal);
   } catch (const Error&) {
-    if (options.journal_failed) options.journal_failed->store(true);
-    if (options.stop) options.stop->store(true);
+    options.stop->raise(StopReason::journal);  // JournalWriter::last_error() says why
   }
 }
 
@@ -82,7 +88,7 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
         const std::uint64_t task = todo[position];
         const auto began = std::chrono::steady_clock::now();
         if (options.deadline && began + std::chrono::duration<double>(pace.mean_seconds()) > *options.deadline) {
-          options.stop->store(true);  // this task would not finish in time: leave it for the next run
+          options.stop->raise(StopReason::deadline);  // it would not finish in time: leave it for the next run
           return;
         }
         const int worker = current_worker();
@@ -112,8 +118,8 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
         if (!problem.empty()) {
           std::fill(out.begin(), out.end(), std::nan(""));
           results.failures[worker].push_back({task, attempts, problem, crashes, quarantined});
-          if (options.max_failures > 0 && failed.fetch_add(1) + 1 > options.max_failures && options.stop) {
-            options.stop->store(true);
+          if (options.max_failures > 0 && failed.fetch_add(1) + 1 > options.max_failures) {
+            options.stop->raise(StopReason::max_failures);
           }
         }
         results.ids[worker].push_back(task);

@@ -16,6 +16,7 @@
 #include "partita/for_each.hpp"
 #include "partita/journal.hpp"
 #include "isolation/fork_server.hpp"
+#include "run/stop_flag.hpp"
 #include "spec/task_space.hpp"
 
 namespace partita::launch {
@@ -42,22 +43,30 @@ struct RankResults {
   std::vector<std::vector<double>> values;        ///< their outputs; NaN for a failed task
   std::vector<std::vector<TaskSlice>> slices;     ///< empty unless tracing
   std::vector<std::vector<TaskFailure>> failures;
+  /// Why a worker stopped the rank, beyond a StopReason (a lost fork server).
+  std::vector<std::string> stop_problems;
 
-  explicit RankResults(int workers) : ids(workers), values(workers), slices(workers), failures(workers) {}
+  explicit RankResults(int workers)
+      : ids(workers), values(workers), slices(workers), failures(workers), stop_problems(workers) {}
+
+  /// The first worker's stop problem, or "".
+  std::string stop_problem() const;
 
   /// All workers' ids and values, concatenated; they stay paired.
   std::pair<std::vector<std::uint64_t>, std::vector<double>> merged() const;
 };
 
 struct TaskRunOptions {
-  ForEachOptions loop;   ///< schedule, start order, progress, threads per task, stop flag
+  ForEachOptions loop;   ///< schedule, start order, progress, threads per task; loop.stop is stop->flag()
   bool trace = false;    ///< record a TaskSlice per task
   std::chrono::steady_clock::time_point epoch;  ///< time zero of the slices
   int retries = 0;       ///< extra attempts of a failed task, on the same random stream
-  /// This rank raises `stop` when its failures exceed this; 0: never.
+  /// This rank stops (StopReason::max_failures) when its failures exceed
+  /// this; 0: never.
   std::uint64_t max_failures = 0;
-  std::atomic<bool>* journal_failed = nullptr;  ///< raised (with stop) when the journal cannot be written
-  std::atomic<bool>* stop = nullptr;  ///< the flag loop.stop points to
+  /// Raised, with its reason, by whatever stops this rank: a journal that
+  /// cannot be written, the deadline, max_failures (and signals, elsewhere).
+  StopFlag* stop = nullptr;
   JournalWriter* journal = nullptr;   ///< each finished task is appended here
   /// Start no task that, at the mean pace of this run's tasks so far, would
   /// end after this time (then raise stop). Unset: no deadline.

@@ -1,0 +1,102 @@
+#include "run/agreement.hpp"
+
+#include <fmt/format.h>
+#include <mpi.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "run/rank_messages.hpp"
+
+namespace partita::launch {
+
+namespace {
+
+// While a failed rank waits at an agreement point: if the others have not
+// come within the patience, nothing will ever tell them, so end the job.
+class AgreementWatchdog {
+ public:
+  AgreementWatchdog(const Context& ctx, const JobFailure& failure) {
+    thread_ = std::thread([this, &ctx, failure] {
+      std::unique_lock lock(mutex_);
+      const auto patience = std::chrono::duration<double>(agreement_patience());
+      if (agreed_.wait_for(lock, patience, [this] { return done_; })) return;
+      JobFailure stuck = failure;
+      stuck.message = fmt::format("rank {}: {} (the other ranks did not answer within {:.0f} s: aborting the job)",
+                                  ctx.rank(), failure.message, agreement_patience());
+      abort_job(ctx, stuck);
+    });
+  }
+  ~AgreementWatchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    agreed_.notify_all();
+    thread_.join();
+  }
+  AgreementWatchdog(const AgreementWatchdog&) = delete;
+  AgreementWatchdog& operator=(const AgreementWatchdog&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable agreed_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+double agreement_patience() {
+  if (const char* text = std::getenv("PARTITA_AGREEMENT_SECONDS")) {
+    char* end = nullptr;
+    const double seconds = std::strtod(text, &end);
+    if (end != text && *end == '\0' && seconds > 0.0) return seconds;
+  }
+  return 10.0;
+}
+
+std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::optional<JobFailure>& mine) {
+  if (ctx.size() == 1) return mine;
+  std::optional<AgreementWatchdog> watchdog;
+  if (mine) watchdog.emplace(ctx, *mine);
+  // The first failing rank, how many failed, and whether they all say the
+  // same (a bad job file fails every rank alike: no rank to name).
+  const std::uint64_t said = mine ? std::hash<std::string>{}(mine->message) : 0;
+  int first = mine ? ctx.rank() : ctx.size();
+  int failed = mine ? 1 : 0;
+  std::uint64_t lowest = mine ? said : UINT64_MAX;
+  std::uint64_t highest = said;
+  MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, ctx.comm());
+  MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, ctx.comm());
+  MPI_Allreduce(MPI_IN_PLACE, &lowest, 1, MPI_UINT64_T, MPI_MIN, ctx.comm());
+  MPI_Allreduce(MPI_IN_PLACE, &highest, 1, MPI_UINT64_T, MPI_MAX, ctx.comm());
+  if (first == ctx.size()) return std::nullopt;
+  JobFailure agreed{mine ? mine->code : 0, mine ? mine->message : std::string()};
+  MPI_Bcast(&agreed.code, 1, MPI_INT, first, ctx.comm());
+  agreed.message = broadcast_text(ctx, agreed.message, first);
+  if (failed == ctx.size() && lowest == highest) return agreed;
+  agreed.message = fmt::format("rank {}: {}{}", first, agreed.message,
+                               failed > 1 ? fmt::format(" ({} other rank(s) failed too)", failed - 1) : "");
+  return agreed;
+}
+
+int agree_on_code(const Context& ctx, int code_on_rank_0) {
+  MPI_Bcast(&code_on_rank_0, 1, MPI_INT, 0, ctx.comm());
+  return code_on_rank_0;
+}
+
+void abort_job(const Context& ctx, const JobFailure& failure) {
+  std::fprintf(stderr, "partita: error: %s\n", failure.message.c_str());
+  std::fflush(nullptr);
+  if (ctx.size() > 1) MPI_Abort(MPI_COMM_WORLD, failure.code);
+  std::_Exit(failure.code);
+}
+
+}  // namespace partita::launch

@@ -1,0 +1,26 @@
+// The collect phase: every rank's results, failures and timings to rank 0,
+// the one process that writes files.
+#include <cmath>
+
+#include "output/failure_log.hpp"
+#include "output/trace_file.hpp"
+#include "partita/gather.hpp"
+#include "run/run_phases.hpp"
+
+namespace partita::launch {
+
+CollectedRun collect(const Context& ctx, const RunOptions& options, const PreparedRun& run,
+                     const ExecutedRun& executed) {
+  CollectedRun all;
+  const auto [ids, mine] = executed.results.merged();
+  all.values = gather_by_id<double>(ctx, ids, mine, run.space.tasks(), run.job.kernel->outputs.size(), 0,
+                                    std::nan(""));
+  all.failures = gather_failures(ctx, executed.results);
+  all.ranks = gather_rank_reports(ctx, executed.stats);
+  all.journal_problems = gather_text(ctx, executed.journal_problem);
+  all.stop_problems = gather_text(ctx, executed.stop_problem);
+  if (!options.trace_file.empty()) all.trace = gather_trace(ctx, executed.results.slices);
+  return all;
+}
+
+}  // namespace partita::launch
