@@ -9,6 +9,7 @@
 #include "output/atomic_file.hpp"
 #include "partita/error.hpp"
 #include "output/result_files.hpp"
+#include "spec/spec_error.hpp"
 
 namespace partita::launch {
 
@@ -61,8 +62,8 @@ std::optional<std::vector<std::string>> read_point_table(const fs::path& journal
   std::string digest;
   while (std::getline(in, line)) {
     if (!digest.empty()) {
-      throw Error(fmt::format("{}: line {}: text after the digest line: the table was edited", path.string(),
-                              fingerprints.size() + 3));
+      throw SpecError(path.string(), static_cast<unsigned>(fingerprints.size() + 3),
+                      "text after the digest line: the table was edited. Pass --restart to discard the journal");
     }
     if (line.starts_with(digest_prefix)) {
       digest = line.substr(digest_prefix.size());
@@ -74,10 +75,11 @@ std::optional<std::vector<std::string>> read_point_table(const fs::path& journal
   }
   if (in.bad()) throw Error(fmt::format("{}: cannot be read", path.string()));
   if (digest != table_digest(fingerprints)) {
-    throw Error(fmt::format("{}: {}: the table was edited or damaged since Partita wrote it, so it cannot say "
-                            "which sweep point each journaled result belongs to. Pass --restart to discard the "
-                            "journal, or --out to run elsewhere",
-                            path.string(), digest.empty() ? "no digest line" : "its digest does not match"));
+    throw SpecError(path.string(), 0,
+                    fmt::format("{}: the table was edited or damaged since Partita wrote it, so it cannot say which "
+                                "sweep point each journaled result belongs to. Pass --restart to discard the "
+                                "journal, or --out to run elsewhere",
+                                digest.empty() ? "no digest line" : "its digest does not match"));
   }
   return fingerprints;
 }

@@ -62,7 +62,8 @@ double agreement_patience() {
   return 10.0;
 }
 
-std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::optional<JobFailure>& mine) {
+std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::optional<JobFailure>& mine,
+                                           bool name_rank) {
   if (ctx.size() == 1) return mine;
   std::optional<AgreementWatchdog> watchdog;
   if (mine) watchdog.emplace(ctx, *mine);
@@ -81,7 +82,7 @@ std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::option
   JobFailure agreed{mine ? mine->code : 0, mine ? mine->message : std::string()};
   MPI_Bcast(&agreed.code, 1, MPI_INT, first, ctx.comm());
   agreed.message = broadcast_text(ctx, agreed.message, first);
-  if (failed == ctx.size() && lowest == highest) return agreed;
+  if (!name_rank || (failed == ctx.size() && lowest == highest)) return agreed;
   agreed.message = fmt::format("rank {}: {}{}", first, agreed.message,
                                failed > 1 ? fmt::format(" ({} other rank(s) failed too)", failed - 1) : "");
   return agreed;

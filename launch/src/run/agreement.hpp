@@ -19,7 +19,10 @@ namespace partita::launch {
 /// never arrives (stuck in a task, or dead without mpirun noticing) cannot
 /// agree, so the failed rank prints its message and aborts the job with its
 /// code (MPI_Abort). That is the launcher's last resort, never the library's.
-std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::optional<JobFailure>& mine);
+/// `name_rank` false: the failure is about the job's files, found by the one
+/// rank that reads them (rank 0), and the message needs no rank.
+std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::optional<JobFailure>& mine,
+                                           bool name_rank = true);
 
 /// Collective: rank 0's exit code, on every rank.
 int agree_on_code(const Context& ctx, int code_on_rank_0);

@@ -5,6 +5,7 @@
 #include "output/failure_log.hpp"
 #include "output/trace_file.hpp"
 #include "partita/gather.hpp"
+#include "run/fault_injection.hpp"
 #include "run/run_phases.hpp"
 
 namespace partita::launch {
@@ -12,6 +13,7 @@ namespace partita::launch {
 CollectedRun collect(const Context& ctx, const RunOptions& options, const PreparedRun& run,
                      const ExecutedRun& executed) {
   CollectedRun all;
+  fault_point(ctx.rank(), "collect");
   const auto [ids, mine] = executed.results.merged();
   all.values = gather_by_id<double>(ctx, ids, mine, run.space.tasks(), run.job.kernel->outputs.size(), 0,
                                     std::nan(""));

@@ -14,6 +14,7 @@
 #include "journal/run_files.hpp"
 #include "output/atomic_file.hpp"
 #include "partita/version.hpp"
+#include "run/fault_injection.hpp"
 #include "run/rank_messages.hpp"
 #include "run/run_phases.hpp"
 #include "spec/spec_error.hpp"
@@ -168,11 +169,14 @@ JournalWriter open_journal(const Context& ctx, const PreparedRun& run, const Run
   const fs::path path =
       journal_dir(run.job.output_dir) / fmt::format("rank-{}.run-{}.journal", ctx.rank(), run.earlier.next_run);
   try {
+    fault_point(ctx.rank(), "journal");
     return JournalWriter(path,
                          JournalHeader{journal_identity(run.job, point_fingerprints(run.space)), version_string,
                                        static_cast<std::uint32_t>(run.job.kernel->outputs.size()),
                                        static_cast<std::uint32_t>(ctx.rank()), run.earlier.next_run},
                          JournalOptions{options.journal_flush_records, options.journal_flush_seconds, true});
+  } catch (const IoError&) {
+    throw;
   } catch (const Error& e) {
     throw IoError(e.what());  // a full disk or a vanished directory: nothing ran yet
   }
@@ -194,14 +198,17 @@ PreparedRun prepare(const Context& ctx, const RunOptions& options, ParsedJob par
   PointIdDecision ids;
   std::vector<std::uint8_t> skip;
   on_every_rank(ctx, [&] {
+    fault_point(ctx.rank(), "prepare");
     check_trace_path(options.trace_file);
+  });
+  on_every_rank(ctx, [&] {
     if (!root) return;
     prepare_output_dir(run.job.output_dir, options.quiet);
     run.lock = std::make_unique<RunLock>(run.job.output_dir);
     if (!run.lock->held()) throw JobError(exit_bad_input, run.lock->problem());
     settle_journal(run.job.output_dir, options);
     ids = match_point_ids(run.job, run.space, options);
-  });
+  }, Blame::job);
   broadcast_vector(ctx, ids.spec_position, MPI_UINT64_T);
   MPI_Bcast(&ids.added, 1, MPI_UINT64_T, 0, ctx.comm());
   if (!ids.spec_position.empty()) run.space.renumber(std::move(ids.spec_position));
@@ -209,7 +216,7 @@ PreparedRun prepare(const Context& ctx, const RunOptions& options, ParsedJob par
 
   on_every_rank(ctx, [&] {
     if (root) skip = read_earlier_runs(run, options, ids.write_table);
-  });
+  }, Blame::job);
   broadcast_vector(ctx, skip, MPI_BYTE);
   MPI_Bcast(&run.earlier.next_run, 1, MPI_UINT32_T, 0, ctx.comm());
   if (run.job.isolation == Isolation::process && options.resume) broadcast_vector(ctx, run.crashes, MPI_BYTE);

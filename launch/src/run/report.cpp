@@ -14,6 +14,7 @@
 #include "output/run_summary.hpp"
 #include "output/trace_file.hpp"
 #include "partita/version.hpp"
+#include "run/fault_injection.hpp"
 #include "run/run_phases.hpp"
 #include "run/signal_stop.hpp"
 #include "run/verdict.hpp"
@@ -105,9 +106,14 @@ int decide_and_write(const RunOptions& options, const PreparedRun& run, const Ex
                          outcome.failures.size(),
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - executed.start).count(),
                          collected.ranks};
+  // report.json last: one that says "complete" means every other file is in
+  // place, which is what a later --resume relies on to do nothing.
+  const auto write_report_last = [&] {
+    if (!options.trace_file.empty()) write_trace(collected.trace, options.trace_file);
+    return write_report(dir, job, space, report);
+  };
   write_failures(dir, space, outcome.failures);
-  const auto report_file = write_report(dir, job, space, report);
-  if (!options.trace_file.empty()) write_trace(collected.trace, options.trace_file);
+  if (verdict != exit_success && verdict != exit_task_failed) write_report_last();
 
   switch (verdict) {
     case exit_io_error:
@@ -140,8 +146,10 @@ int decide_and_write(const RunOptions& options, const PreparedRun& run, const Ex
     default:
       break;
   }
-  const RunSummary summary{write_results(dir, job, space, collected.values),
-                           write_summary(dir, job, space, collected.values), report_file};
+  fault_point(0, "report");
+  const auto results_file = write_results(dir, job, space, collected.values);
+  const auto summary_file = write_summary(dir, job, space, collected.values);
+  const RunSummary summary{results_file, summary_file, write_report_last()};
   progress.finish(space.tasks(), report.wall_seconds, summary.results.string());
   if (!options.quiet && !progress.json()) print_summary(job, space, collected.values, report, summary);
   if (!outcome.failures.empty()) {

@@ -43,11 +43,15 @@ struct AgreedFailure {
   JobFailure failure;
 };
 
+/// Whose failure a phase's is: a rank's, or the job's own (its files, read
+/// by rank 0 alone: no rank is named in the message).
+enum class Blame { rank, job };
+
 /// Collective. Runs `work` on this rank, then agrees with the others: if
 /// any rank's work threw, every rank throws AgreedFailure with the failure
 /// of the lowest failing rank.
 template <class Work>
-void on_every_rank(const Context& ctx, Work&& work);
+void on_every_rank(const Context& ctx, Work&& work, Blame blame = Blame::rank);
 
 /// The job file as every rank read it before MPI started: the job, or the
 /// SpecError text of why it is not one.
@@ -118,14 +122,14 @@ int report_already_complete(const Context& ctx, const RunOptions& options, const
 // --- implementation of on_every_rank ---
 
 template <class Work>
-void on_every_rank(const Context& ctx, Work&& work) {
+void on_every_rank(const Context& ctx, Work&& work, Blame blame) {
   std::optional<JobFailure> mine;
   try {
     work();
   } catch (...) {
     mine = failure_of(std::current_exception());
   }
-  if (auto agreed = agree_on_failure(ctx, mine)) throw AgreedFailure{std::move(*agreed)};
+  if (auto agreed = agree_on_failure(ctx, mine, blame == Blame::rank)) throw AgreedFailure{std::move(*agreed)};
 }
 
 }  // namespace partita::launch

@@ -10,6 +10,7 @@
 #include "partita/error.hpp"
 #include "partita/rng.hpp"
 #include "partita/worker.hpp"
+#include "run/fault_injection.hpp"
 #include "run/task_attempt.hpp"
 #include "isolation/worker_process.hpp"
 
@@ -86,6 +87,8 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
       ctx, todo.size(),
       [&](std::uint64_t position) {
         const std::uint64_t task = todo[position];
+        fault_point(ctx.rank(), "stuck");
+        fault_point(ctx.rank(), "loop");
         const auto began = std::chrono::steady_clock::now();
         if (options.deadline && began + std::chrono::duration<double>(pace.mean_seconds()) > *options.deadline) {
           options.stop->raise(StopReason::deadline);  // it would not finish in time: leave it for the next run
