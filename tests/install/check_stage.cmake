@@ -17,6 +17,7 @@ set(required
   share/doc/Partita/examples/fortran/heat_and_dot.f90
   ${INCLUDEDIR}/partita/version.hpp
   ${INCLUDEDIR}/partita/partita.hpp
+  ${INCLUDEDIR}/partita/agree.hpp
   ${INCLUDEDIR}/partita/detail/parallel_for.hpp
   ${INCLUDEDIR}/partita/kernels/monte_carlo.hpp
   ${INCLUDEDIR}/partita/kernels/stencil.hpp
