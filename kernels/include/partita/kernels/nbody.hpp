@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "partita/error.hpp"
 #include "partita/kernels/task_threads.hpp"
 
 namespace partita::kernels::nbody {
@@ -55,7 +56,7 @@ struct Block {
 
 /// The block of n bodies that `rank` of `ranks` owns: whole tiles, spread as
 /// evenly as possible in rank order (the last tile may be short; a rank may
-/// get none). Throws std::invalid_argument unless 0 <= rank < ranks.
+/// get none). Throws partita::InvalidArgument unless 0 <= rank < ranks.
 Block block_range(std::uint64_t n, int ranks, int rank);
 
 /// Bodies `block` of n equal-mass bodies (total mass 1) uniform in the unit
@@ -69,7 +70,7 @@ Bodies uniform_sphere(std::uint64_t n, Block block, std::uint64_t seed, double g
 /// own block; blocks are in rank order. Uses at most `threads` OpenMP threads;
 /// only the calling thread calls MPI (tag 0x6e62 on comm), so under
 /// MPI_THREAD_FUNNELED call it from the main thread. Throws
-/// std::invalid_argument on every rank if any rank's input is invalid
+/// partita::InvalidArgument on every rank if any rank's input is invalid
 /// (arrays of unequal length, non-finite values, softening <= 0, threads < 1).
 void accelerations(const Bodies& local, const Gravity& gravity, Accelerations& out, MPI_Comm comm,
                    int threads = task_threads());

@@ -13,6 +13,8 @@
 #include <memory>
 #include <vector>
 
+#include "partita/error.hpp"
+
 namespace partita::kernels::stencil {
 
 namespace detail {
@@ -88,11 +90,12 @@ class Heat2D {
   /// blocks on a process grid from MPI_Dims_create (oriented to cut the
   /// fewest points; another factorisation only if that one leaves a block
   /// empty), uneven splits differing by at most one row or column.
-  /// Throws std::invalid_argument, on every rank, if nx or ny < 3, alpha is
+  /// Throws partita::InvalidArgument, on every rank, if nx or ny < 3, alpha is
   /// outside (0, 0.25], threads < 0, the interior has too few points to give
   /// every rank one, or initial() returns a non-finite value (the message
   /// names the first such point). If initial() throws, the ranks where it
-  /// threw rethrow its exception and the others throw std::runtime_error.
+  /// threw rethrow its exception and the others throw partita::Error naming the
+  /// first such rank.
   /// Throws partita::MpiError if MPI offers less than MPI_THREAD_FUNNELED or
   /// the caller is not the thread that initialised MPI (not on MPI_COMM_SELF).
   /// Every rank must pass the same nx, ny and options.
@@ -117,7 +120,7 @@ class Heat2D {
   double max_change() const noexcept;
 
   /// The whole ny x nx field, row-major, on `root` (an empty vector on the
-  /// other ranks). Collective. Throws std::length_error, on every rank, if
+  /// other ranks). Collective. Throws partita::InvalidArgument, on every rank, if
   /// the grid has more than INT_MAX points (MPI counts are ints).
   std::vector<double> gather(int root = 0) const;
   /// The whole field on every rank. Collective; throws like gather().
