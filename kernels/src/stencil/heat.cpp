@@ -160,6 +160,13 @@ std::size_t fill(detail::HeatState& s, const Initial& initial, std::exception_pt
 
 Block single_block(std::size_t nx, std::size_t ny) { return detail::block_of(nx, ny, detail::ProcessGrid{1, 1}, 0, 0); }
 
+// A Context's thread count replaces "0: the caller's OpenMP default", so a
+// Runtime built with threads = 1 runs its stencil on one thread.
+HeatOptions with_default_threads(HeatOptions options, int threads) {
+  if (options.threads == 0) options.threads = threads;
+  return options;
+}
+
 }  // namespace
 
 Heat2D::Heat2D(MPI_Comm comm, std::size_t nx, std::size_t ny, const Initial& initial, HeatOptions options) {
@@ -214,6 +221,9 @@ Heat2D::Heat2D(MPI_Comm comm, std::size_t nx, std::size_t ny, const Initial& ini
   }
   state_ = std::move(state);
 }
+
+Heat2D::Heat2D(const Context& ctx, std::size_t nx, std::size_t ny, const Initial& initial, HeatOptions options)
+    : Heat2D(ctx.comm(), nx, ny, initial, with_default_threads(options, ctx.threads())) {}
 
 Heat2D::~Heat2D() = default;
 Heat2D::Heat2D(Heat2D&&) noexcept = default;

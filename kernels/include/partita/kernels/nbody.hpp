@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "partita/context.hpp"
 #include "partita/error.hpp"
 #include "partita/kernels/task_threads.hpp"
 
@@ -95,5 +96,18 @@ struct Energy {
 /// thread count (with tile-aligned blocks): each sum over bodies is exact in
 /// fixed point, then rounded once. Collective on comm, like accelerations().
 Energy energy(const Bodies& local, const Gravity& gravity, MPI_Comm comm, int threads = task_threads());
+
+// The same three on a Context: its communicator, and its threads() (a
+// Runtime's thread count, whatever OMP_NUM_THREADS says). Collective on
+// ctx.comm().
+inline void accelerations(const Bodies& local, const Gravity& gravity, Accelerations& out, const Context& ctx) {
+  accelerations(local, gravity, out, ctx.comm(), ctx.threads());
+}
+inline void leapfrog_step(Bodies& local, Accelerations& acc, double dt, const Gravity& gravity, const Context& ctx) {
+  leapfrog_step(local, acc, dt, gravity, ctx.comm(), ctx.threads());
+}
+inline Energy energy(const Bodies& local, const Gravity& gravity, const Context& ctx) {
+  return energy(local, gravity, ctx.comm(), ctx.threads());
+}
 
 }  // namespace partita::kernels::nbody

@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "partita/context.hpp"
 #include "partita/error.hpp"
 
 namespace partita::kernels::stencil {
@@ -33,8 +34,8 @@ struct HeatOptions {
   /// stable up to 0.25). 0.25 makes each step Jacobi's average of the four
   /// neighbours, which converges to the steady state (Laplace's equation).
   double alpha = 0.25;
-  /// OpenMP threads per rank at most; 0: omp_get_max_threads() when
-  /// constructed. A block uses one thread per 2^14 of its points at most:
+  /// OpenMP threads per rank at most; 0: the Context's threads() when built
+  /// from a Context, else omp_get_max_threads() when constructed. A block uses one thread per 2^14 of its points at most:
   /// fewer points do not pay for a thread.
   int threads = 0;
   /// true: update the points that need no halo while halos travel. false:
@@ -100,6 +101,10 @@ class Heat2D {
   /// the caller is not the thread that initialised MPI (not on MPI_COMM_SELF).
   /// Every rank must pass the same nx, ny and options.
   Heat2D(MPI_Comm comm, std::size_t nx, std::size_t ny, const Initial& initial, HeatOptions options = {});
+  /// The same on ctx.comm(), where options.threads == 0 means ctx.threads():
+  /// a Runtime's thread count (RuntimeOptions::threads) reaches the kernel
+  /// whatever OMP_NUM_THREADS says. Collective on ctx.comm().
+  Heat2D(const Context& ctx, std::size_t nx, std::size_t ny, const Initial& initial, HeatOptions options = {});
   ~Heat2D();  ///< frees what it created (collective on comm in MPI's terms)
 
   Heat2D(const Heat2D&) = delete;
