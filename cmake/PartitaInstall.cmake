@@ -1,6 +1,7 @@
 # Installs the libraries as the CMake package Partita (targets
-# Partita::engine, Partita::kernels and Partita::c), with a version file and a
-# pkg-config file. Build helpers (warnings, test support) are never exported.
+# Partita::engine, Partita::kernels and Partita::c), with a version file and
+# pkg-config files (partita for C++, partita-c for C and Fortran). Build
+# helpers (warnings, test support) are never exported.
 include(CMakePackageConfigHelpers)
 
 set(PARTITA_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Partita)
@@ -19,8 +20,16 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/PartitaConfigVersion.cmak
                                  COMPATIBILITY SameMinorVersion)
 # The build-tree config (export() above) needs the finder beside it too.
 configure_file(cmake/FindRandom123.cmake ${PROJECT_BINARY_DIR}/FindRandom123.cmake COPYONLY)
+# The C++ runtime that a C or Fortran driver must add to link the archives:
+# what the C++ compiler links implicitly and the C compiler does not.
+set(PARTITA_CXX_RUNTIME_LIBRARIES ${CMAKE_CXX_IMPLICIT_LINK_LIBRARIES})
+if(CMAKE_C_IMPLICIT_LINK_LIBRARIES)
+  list(REMOVE_ITEM PARTITA_CXX_RUNTIME_LIBRARIES ${CMAKE_C_IMPLICIT_LINK_LIBRARIES})
+endif()
+list(REMOVE_DUPLICATES PARTITA_CXX_RUNTIME_LIBRARIES)
+configure_file(cmake/PartitaForeignLanguage.cmake.in ${PROJECT_BINARY_DIR}/PartitaForeignLanguage.cmake @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/PartitaConfig.cmake ${PROJECT_BINARY_DIR}/PartitaConfigVersion.cmake
-              cmake/FindRandom123.cmake
+              ${PROJECT_BINARY_DIR}/PartitaForeignLanguage.cmake cmake/FindRandom123.cmake
         DESTINATION ${PARTITA_CMAKE_DIR})
 
 # The .pc file locates the prefix from its own directory: the prefix given at
@@ -44,8 +53,17 @@ if(PARTITA_DENSE_BACKEND STREQUAL "OpenBLAS")
   endforeach()
   string(STRIP "${PARTITA_PC_DENSE_LIBS}" PARTITA_PC_DENSE_LIBS)
 endif()
+set(PARTITA_PC_CXX_RUNTIME_LIBS "")
+foreach(library IN LISTS PARTITA_CXX_RUNTIME_LIBRARIES)
+  string(APPEND PARTITA_PC_CXX_RUNTIME_LIBS " -l${library}")
+endforeach()
+string(STRIP "${PARTITA_PC_CXX_RUNTIME_LIBS}" PARTITA_PC_CXX_RUNTIME_LIBS)
+# partita.pc for C++ programs; partita-c.pc for C and Fortran ones, which
+# must not get -std=c++20 and must get the C++ runtime.
 configure_file(cmake/partita.pc.in ${PROJECT_BINARY_DIR}/partita.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/partita.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+configure_file(cmake/partita-c.pc.in ${PROJECT_BINARY_DIR}/partita-c.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/partita.pc ${PROJECT_BINARY_DIR}/partita-c.pc
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
 # Like other HPC software: a modulefile (Environment Modules and Lmod) that
 # puts the command on PATH and the package on CMAKE_PREFIX_PATH and

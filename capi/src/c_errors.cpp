@@ -1,4 +1,5 @@
 #include "c_errors.hpp"
+#include "partita/error.hpp"
 
 namespace partita::c_api {
 
@@ -16,7 +17,7 @@ partita_status fail(partita_status status, const std::string& message) {
 }
 
 void require(const void* pointer, const char* what) {
-  if (pointer == nullptr) throw std::invalid_argument(std::string(what) + " is a null pointer");
+  if (pointer == nullptr) throw partita::InvalidArgument(std::string(what) + " is a null pointer");
 }
 
 }  // namespace partita::c_api

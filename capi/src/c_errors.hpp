@@ -3,8 +3,8 @@
 // so no exception crosses into C or Fortran.
 #pragma once
 
+#include <exception>
 #include <new>
-#include <stdexcept>
 #include <string>
 
 #include "partita/c/partita.h"
@@ -13,15 +13,15 @@
 namespace partita::c_api {
 
 /// A user callback returned non-zero: maps to PARTITA_ERROR_CALLBACK.
-class CallbackError : public std::runtime_error {
+class CallbackError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  using Error::Error;
 };
 
 /// Records `message` as the calling thread's last error and returns `status`.
 partita_status fail(partita_status status, const std::string& message);
 
-/// Throws std::invalid_argument naming `what` when `pointer` is null.
+/// Throws partita::InvalidArgument naming `what` when `pointer` is null.
 void require(const void* pointer, const char* what);
 
 template <class Body>
@@ -31,9 +31,7 @@ partita_status guarded(const char* function, Body&& body) noexcept {
     return PARTITA_OK;
   } catch (const CallbackError& e) {
     return fail(PARTITA_ERROR_CALLBACK, std::string(function) + ": " + e.what());
-  } catch (const std::invalid_argument& e) {
-    return fail(PARTITA_ERROR_ARGUMENT, std::string(function) + ": " + e.what());
-  } catch (const std::out_of_range& e) {
+  } catch (const InvalidArgument& e) {
     return fail(PARTITA_ERROR_ARGUMENT, std::string(function) + ": " + e.what());
   } catch (const MpiError& e) {
     return fail(PARTITA_ERROR_MPI, std::string(function) + ": " + e.what());

@@ -13,6 +13,7 @@
 #include "partita/kernels/batch_means.hpp"
 #include "partita/map_reduce.hpp"
 #include "partita/rng.hpp"
+#include "partita/error.hpp"
 
 namespace {
 
@@ -58,10 +59,10 @@ extern "C" partita_status partita_mc_integrate(const partita_runtime* runtime, p
     require(result, "result");
     require(lower, "lower");
     require(upper, "upper");
-    if (dim < 1) throw std::invalid_argument("dim = " + std::to_string(dim) + ": must be >= 1");
-    if (tasks < 2) throw std::invalid_argument("tasks = " + std::to_string(tasks) + ": must be >= 2 for an interval");
-    if (samples_per_task < 1) throw std::invalid_argument("samples_per_task must be >= 1");
-    if (!(confidence > 0.0 && confidence < 1.0)) throw std::invalid_argument("confidence must be in (0, 1)");
+    if (dim < 1) throw partita::InvalidArgument("dim = " + std::to_string(dim) + ": must be >= 1");
+    if (tasks < 2) throw partita::InvalidArgument("tasks = " + std::to_string(tasks) + ": must be >= 2 for an interval");
+    if (samples_per_task < 1) throw partita::InvalidArgument("samples_per_task must be >= 1");
+    if (!(confidence > 0.0 && confidence < 1.0)) throw partita::InvalidArgument("confidence must be in (0, 1)");
     const mc::Box box{std::vector<double>(lower, lower + dim), std::vector<double>(upper, upper + dim)};
     mc::validate(box);
     const double volume = box.volume();

@@ -7,6 +7,7 @@
 #include "c_errors.hpp"
 #include "c_runtime.hpp"
 #include "partita/kernels/reduce.hpp"
+#include "partita/error.hpp"
 
 namespace {
 
@@ -14,7 +15,7 @@ namespace reduce = partita::kernels::reduce;
 using partita::c_api::require;
 
 std::span<const double> local_part(const double* x, int64_t n, const char* name) {
-  if (n < 0) throw std::invalid_argument(std::string(name) + ": n_local = " + std::to_string(n) + " must be >= 0");
+  if (n < 0) throw partita::InvalidArgument(std::string(name) + ": n_local = " + std::to_string(n) + " must be >= 0");
   if (n > 0) require(x, name);
   return {x, static_cast<std::size_t>(n)};
 }

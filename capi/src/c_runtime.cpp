@@ -4,6 +4,7 @@
 
 #include "c_errors.hpp"
 #include "partita/version.hpp"
+#include "partita/error.hpp"
 
 namespace partita::c_api {
 
@@ -25,8 +26,8 @@ partita_status partita_start(MPI_Comm comm, int threads, partita_runtime** runti
   return guarded("partita_start", [&] {
     require(runtime, "runtime");
     *runtime = nullptr;
-    if (threads < 0) throw std::invalid_argument("threads = " + std::to_string(threads) + ": must be >= 0");
-    if (comm == MPI_COMM_NULL) throw std::invalid_argument("comm is MPI_COMM_NULL");
+    if (threads < 0) throw partita::InvalidArgument("threads = " + std::to_string(threads) + ": must be >= 0");
+    if (comm == MPI_COMM_NULL) throw partita::InvalidArgument("comm is MPI_COMM_NULL");
     *runtime = new partita_runtime{partita::Runtime(partita::RuntimeOptions{comm, threads})};
   });
 }

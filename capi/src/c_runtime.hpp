@@ -10,7 +10,7 @@ struct partita_runtime {
 
 namespace partita::c_api {
 
-/// The runtime's context; throws std::invalid_argument for a null handle.
+/// The runtime's context; throws partita::InvalidArgument for a null handle.
 const Context& context_of(const partita_runtime* runtime);
 
 }  // namespace partita::c_api

@@ -42,8 +42,7 @@ partita_status partita_heat_create(const partita_runtime* runtime, uint64_t nx, 
     };
     partita::kernels::stencil::HeatOptions options;
     options.alpha = alpha;
-    options.threads = runtime->runtime.context().threads();
-    *heat = new partita_heat{partita::kernels::stencil::Heat2D(runtime->runtime.comm(), nx, ny, values, options)};
+    *heat = new partita_heat{partita::kernels::stencil::Heat2D(runtime->runtime.context(), nx, ny, values, options)};
   });
 }
 

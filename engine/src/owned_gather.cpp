@@ -51,13 +51,6 @@ void unpack(const unsigned char* packed, const PackedLayout& layout, unsigned ch
 
 }  // namespace
 
-bool any_rank(const Context& ctx, bool failed) {
-  int local = failed ? 1 : 0;
-  int global = 0;
-  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_LOR, ctx.comm());
-  return global != 0;
-}
-
 void allgather_owned(const Context& ctx, void* blocks, std::uint64_t n, std::size_t elem_size,
                      Partition partition) {
   if (ctx.size() == 1) return;

@@ -1,14 +1,15 @@
 #include "partita/schedule.hpp"
 
 #include <charconv>
-#include <stdexcept>
+
+#include "partita/error.hpp"
 
 namespace partita {
 
 Schedule Schedule::parse(std::string_view text) {
   const auto fail = [&text]() -> Schedule {
-    throw std::invalid_argument("schedule \"" + std::string(text) +
-                                "\": must be static, cyclic, dynamic, dynamic:CHUNK (CHUNK >= 1), guided or auto");
+    throw InvalidArgument("schedule \"" + std::string(text) +
+                          "\": must be static, cyclic, dynamic, dynamic:CHUNK (CHUNK >= 1), guided or auto");
   };
   if (text == "static") return {Kind::static_block, 0};
   if (text == "cyclic") return {Kind::cyclic, 0};

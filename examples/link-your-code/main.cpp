@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
   try {
     const bool matches = stencil_matches_serial(host_comm, rank);
     ok = ok && matches;
-  } catch (const std::exception& e) {  // bad arguments: std::invalid_argument
+  } catch (const std::exception& e) {  // bad arguments: partita::InvalidArgument
     std::fprintf(stderr, "rank %d: %s\n", rank, e.what());
     MPI_Abort(MPI_COMM_WORLD, 2);
   }

@@ -2,8 +2,9 @@
 
 #include <omp.h>
 
-#include <stdexcept>
 #include <string>
+
+#include "partita/error.hpp"
 
 namespace partita::kernels {
 
@@ -14,7 +15,7 @@ int task_threads() {
 
 void check_threads(int threads, const char* function) {
   if (threads < 1) {
-    throw std::invalid_argument(std::string(function) + ": threads = " + std::to_string(threads) + ": must be >= 1");
+    throw InvalidArgument(std::string(function) + ": threads = " + std::to_string(threads) + ": must be >= 1");
   }
 }
 

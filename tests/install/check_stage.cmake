@@ -6,7 +6,9 @@ set(required
   ${LIBDIR}/cmake/Partita/PartitaConfigVersion.cmake
   ${LIBDIR}/cmake/Partita/PartitaTargets.cmake
   ${LIBDIR}/cmake/Partita/FindRandom123.cmake
+  ${LIBDIR}/cmake/Partita/PartitaForeignLanguage.cmake
   ${LIBDIR}/pkgconfig/partita.pc
+  ${LIBDIR}/pkgconfig/partita-c.pc
   ${LIBDIR}/libpartita_engine.a
   ${LIBDIR}/libpartita_kernels.a
   ${LIBDIR}/libpartita_c.a
@@ -15,8 +17,10 @@ set(required
   share/modulefiles/partita/${VERSION}
   share/doc/Partita/README.md
   share/doc/Partita/examples/fortran/heat_and_dot.f90
+  share/doc/Partita/examples/c/heat_and_sum.c
   ${INCLUDEDIR}/partita/version.hpp
   ${INCLUDEDIR}/partita/partita.hpp
+  ${INCLUDEDIR}/partita/agree.hpp
   ${INCLUDEDIR}/partita/detail/parallel_for.hpp
   ${INCLUDEDIR}/partita/kernels/monte_carlo.hpp
   ${INCLUDEDIR}/partita/kernels/stencil.hpp

@@ -77,7 +77,7 @@ TEST(HistogramAcrossRanks, BadLayoutThrowsOnEveryRank) {
   bool threw = false;
   try {
     hist::count(ctx, values(), {1.0, 0.0, 10});
-  } catch (const std::invalid_argument&) {
+  } catch (const partita::InvalidArgument&) {
     threw = true;
   }
   ASSERT_TRUE(on_all_ranks(threw)) << "no exception on ranks " << ranks_failing(threw);

@@ -153,7 +153,7 @@ TEST(NbodyRing, BadInputOnOneRankThrowsOnAll) {
   std::string message;
   try {
     nb::accelerations(mine, gravity, acc, MPI_COMM_WORLD, 1);
-  } catch (const std::invalid_argument& e) {
+  } catch (const partita::InvalidArgument& e) {
     message = e.what();
   }
   const std::string expected = faulty ? "same length" : "invalid input on rank(s) " + std::to_string(world_size() - 1);

@@ -143,12 +143,12 @@ TEST(ReduceAcrossRanks, LengthMismatchOnOneRankThrowsOnEveryRank) {
   bool fast_threw = false;
   try {
     reduce::dot(ctx, x, y);
-  } catch (const std::invalid_argument&) {
+  } catch (const partita::InvalidArgument&) {
     threw = true;
   }
   try {
     reduce::fast_dot(ctx, x, y);
-  } catch (const std::invalid_argument&) {
+  } catch (const partita::InvalidArgument&) {
     fast_threw = true;
   }
   ASSERT_TRUE(on_all_ranks(threw && fast_threw)) << "no exception on ranks " << ranks_failing(threw && fast_threw);

@@ -186,7 +186,7 @@ TEST(Stencil, BadInputThrowsOnEveryRank) {
   const auto message = [](auto&& make) -> std::string {
     try {
       make();
-    } catch (const std::invalid_argument& e) {
+    } catch (const partita::InvalidArgument& e) {
       return e.what();
     } catch (const std::exception& e) {
       return std::string("wrong type: ") + e.what();

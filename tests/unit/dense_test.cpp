@@ -174,29 +174,29 @@ TEST(Dense, EmptyShapes) {
 TEST(Dense, RejectsBadArguments) {
   const MatrixXd a = MatrixXd::Ones(3, 4);
   MatrixXd c(3, 5);
-  EXPECT_THROW(dense::multiply(a, MatrixXd::Ones(5, 5), c, 1), std::invalid_argument);  // k mismatch
-  EXPECT_THROW(dense::multiply(a, MatrixXd::Ones(4, 6), c, 1), std::invalid_argument);  // C's shape
-  EXPECT_THROW(dense::multiply(a, MatrixXd::Ones(4, 5), c, 0), std::invalid_argument);  // threads
+  EXPECT_THROW(dense::multiply(a, MatrixXd::Ones(5, 5), c, 1), partita::InvalidArgument);  // k mismatch
+  EXPECT_THROW(dense::multiply(a, MatrixXd::Ones(4, 6), c, 1), partita::InvalidArgument);  // C's shape
+  EXPECT_THROW(dense::multiply(a, MatrixXd::Ones(4, 5), c, 0), partita::InvalidArgument);  // threads
   MatrixXd square = MatrixXd::Ones(4, 4);
-  EXPECT_THROW(dense::multiply(square, square, square, 1), std::invalid_argument);  // C is A
+  EXPECT_THROW(dense::multiply(square, square, square, 1), partita::InvalidArgument);  // C is A
   try {
     dense::multiply(a, MatrixXd::Ones(5, 5), c, 1);
-  } catch (const std::invalid_argument& e) {
+  } catch (const partita::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("A is 3 x 4, B is 5 x 5, C is 3 x 5"), std::string::npos) << e.what();
   }
-  EXPECT_THROW((void)dense::solve_lu(a, MatrixXd::Ones(3, 1), 1), std::invalid_argument);   // not square
-  EXPECT_THROW((void)dense::solve_lu(square, MatrixXd::Ones(3, 1), 1), std::invalid_argument);  // B's rows
+  EXPECT_THROW((void)dense::solve_lu(a, MatrixXd::Ones(3, 1), 1), partita::InvalidArgument);   // not square
+  EXPECT_THROW((void)dense::solve_lu(square, MatrixXd::Ones(3, 1), 1), partita::InvalidArgument);  // B's rows
 }
 
 TEST(Dense, SingularAndIndefiniteMatricesThrow) {
   MatrixXd singular = MatrixXd::Ones(4, 4);
-  EXPECT_THROW((void)dense::solve_lu(singular, MatrixXd::Ones(4, 1), 1), std::runtime_error);
+  EXPECT_THROW((void)dense::solve_lu(singular, MatrixXd::Ones(4, 1), 1), partita::Error);
   MatrixXd indefinite = MatrixXd::Identity(3, 3);
   indefinite(2, 2) = -1.0;
   try {
     (void)dense::solve_cholesky(indefinite, MatrixXd::Ones(3, 1), 2);
     ADD_FAILURE() << "no exception for an indefinite matrix";
-  } catch (const std::runtime_error& e) {
+  } catch (const partita::Error& e) {
     EXPECT_NE(std::string(e.what()).find("not positive definite"), std::string::npos) << e.what();
   }
 }

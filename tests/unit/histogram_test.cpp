@@ -92,12 +92,12 @@ TEST(Histogram, EmptyInputGivesZeroCounts) {
 
 TEST(Histogram, RejectsBadLayouts) {
   const std::vector<double> x{1.0};
-  EXPECT_THROW(hist::count(x, {1.0, 1.0, 3}), std::invalid_argument);
-  EXPECT_THROW(hist::count(x, {2.0, 1.0, 3}), std::invalid_argument);
-  EXPECT_THROW(hist::count(x, {0.0, inf, 3}), std::invalid_argument);
-  EXPECT_THROW(hist::count(x, {nan, 1.0, 3}), std::invalid_argument);
-  EXPECT_THROW(hist::count(x, {-1e308, 1e308, 3}), std::invalid_argument);  // upper - lower overflows
-  EXPECT_THROW(hist::count(x, {0.0, 1.0, 0}), std::invalid_argument);
+  EXPECT_THROW(hist::count(x, {1.0, 1.0, 3}), partita::InvalidArgument);
+  EXPECT_THROW(hist::count(x, {2.0, 1.0, 3}), partita::InvalidArgument);
+  EXPECT_THROW(hist::count(x, {0.0, inf, 3}), partita::InvalidArgument);
+  EXPECT_THROW(hist::count(x, {nan, 1.0, 3}), partita::InvalidArgument);
+  EXPECT_THROW(hist::count(x, {-1e308, 1e308, 3}), partita::InvalidArgument);  // upper - lower overflows
+  EXPECT_THROW(hist::count(x, {0.0, 1.0, 0}), partita::InvalidArgument);
 }
 
 }  // namespace

@@ -97,14 +97,14 @@ TEST(MandelbrotEstimate, StrideOneIsExactAndEdgeRowsCostMore) {
 
 TEST(MandelbrotRow, RejectsBadArguments) {
   const mb::Region region{};
-  EXPECT_THROW(mb::row(region, 8, 8, 8, 100), std::invalid_argument);
-  EXPECT_THROW(mb::row(region, 0, 8, 0, 100), std::invalid_argument);
-  EXPECT_THROW(mb::row(region, 8, 0, 0, 100), std::invalid_argument);
-  EXPECT_THROW(mb::row(region, 8, 8, 0, 0), std::invalid_argument);
-  EXPECT_THROW(mb::row(mb::Region{1.0, 1.0, -1.0, 1.0}, 8, 8, 0, 100), std::invalid_argument);
-  EXPECT_THROW(mb::row(mb::Region{-1.0, 1.0, 2.0, 1.0}, 8, 8, 0, 100), std::invalid_argument);
-  EXPECT_THROW(mb::estimate_row_iterations(region, 8, 8, 0, 100, 0), std::invalid_argument);
-  EXPECT_THROW(mb::estimate_row_iterations(region, 8, 8, 9, 100), std::invalid_argument);
+  EXPECT_THROW(mb::row(region, 8, 8, 8, 100), partita::InvalidArgument);
+  EXPECT_THROW(mb::row(region, 0, 8, 0, 100), partita::InvalidArgument);
+  EXPECT_THROW(mb::row(region, 8, 0, 0, 100), partita::InvalidArgument);
+  EXPECT_THROW(mb::row(region, 8, 8, 0, 0), partita::InvalidArgument);
+  EXPECT_THROW(mb::row(mb::Region{1.0, 1.0, -1.0, 1.0}, 8, 8, 0, 100), partita::InvalidArgument);
+  EXPECT_THROW(mb::row(mb::Region{-1.0, 1.0, 2.0, 1.0}, 8, 8, 0, 100), partita::InvalidArgument);
+  EXPECT_THROW(mb::estimate_row_iterations(region, 8, 8, 0, 100, 0), partita::InvalidArgument);
+  EXPECT_THROW(mb::estimate_row_iterations(region, 8, 8, 9, 100), partita::InvalidArgument);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ TEST(MonteCarloPi, DependsOnlyOnSeedAndTask) {
 
 TEST(MonteCarloPi, RejectsZeroSamples) {
   Rng rng(1, 1);
-  EXPECT_THROW(mc::pi(0, rng), std::invalid_argument);
+  EXPECT_THROW(mc::pi(0, rng), partita::InvalidArgument);
 }
 
 // sum_i x_i^2 over [0, 2]^3 is 3 * (8/3) * 4 = 32 exactly.
@@ -51,10 +51,10 @@ TEST(MonteCarloIntegrate, ConstantIsExact) {
 TEST(MonteCarloIntegrate, RejectsBadBoxes) {
   Rng rng(1, 1);
   const auto f = [](std::span<const double>) { return 1.0; };
-  EXPECT_THROW(mc::integrate(f, mc::Box{{0, 0}, {1}}, 100, rng), std::invalid_argument);
-  EXPECT_THROW(mc::integrate(f, mc::Box{{1}, {1}}, 100, rng), std::invalid_argument);
-  EXPECT_THROW(mc::integrate(f, mc::Box{{}, {}}, 100, rng), std::invalid_argument);
-  EXPECT_THROW(mc::integrate(f, mc::Box{{0}, {1}}, 1, rng), std::invalid_argument);
+  EXPECT_THROW(mc::integrate(f, mc::Box{{0, 0}, {1}}, 100, rng), partita::InvalidArgument);
+  EXPECT_THROW(mc::integrate(f, mc::Box{{1}, {1}}, 100, rng), partita::InvalidArgument);
+  EXPECT_THROW(mc::integrate(f, mc::Box{{}, {}}, 100, rng), partita::InvalidArgument);
+  EXPECT_THROW(mc::integrate(f, mc::Box{{0}, {1}}, 1, rng), partita::InvalidArgument);
 }
 
 }  // namespace

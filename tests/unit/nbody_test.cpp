@@ -108,7 +108,7 @@ TEST(Nbody, BlockRangeCutsWholeTilesInRankOrder) {
       EXPECT_EQ(next, n);
     }
   }
-  EXPECT_THROW((void)nb::block_range(10, 2, 2), std::invalid_argument);
+  EXPECT_THROW((void)nb::block_range(10, 2, 2), partita::InvalidArgument);
 }
 
 TEST(Nbody, BodiesDoNotDependOnTheBlockThatMadeThem) {
@@ -118,7 +118,7 @@ TEST(Nbody, BodiesDoNotDependOnTheBlockThatMadeThem) {
     EXPECT_EQ(part.x[k], all.x[20 + k]);
     EXPECT_EQ(part.vz[k], all.vz[20 + k]);
   }
-  EXPECT_THROW((void)nb::uniform_sphere(50, {45, 10}, 9), std::invalid_argument);
+  EXPECT_THROW((void)nb::uniform_sphere(50, {45, 10}, 9), partita::InvalidArgument);
 }
 
 TEST(Nbody, RejectsBadInput) {
@@ -127,7 +127,7 @@ TEST(Nbody, RejectsBadInput) {
   const auto message = [&](const nb::Bodies& b, const nb::Gravity& g, int threads) -> std::string {
     try {
       nb::accelerations(b, g, acc, MPI_COMM_SELF, threads);
-    } catch (const std::invalid_argument& e) {
+    } catch (const partita::InvalidArgument& e) {
       return e.what();
     }
     return "no exception";
@@ -143,7 +143,7 @@ TEST(Nbody, RejectsBadInput) {
   // A step with stale accelerations changes nothing and says why.
   const nb::Bodies before = bodies;
   nb::Accelerations stale;
-  EXPECT_THROW(nb::leapfrog_step(bodies, stale, 1e-3, {1.0, 0.01}, MPI_COMM_SELF, 1), std::invalid_argument);
+  EXPECT_THROW(nb::leapfrog_step(bodies, stale, 1e-3, {1.0, 0.01}, MPI_COMM_SELF, 1), partita::InvalidArgument);
   EXPECT_TRUE(same_bits(bodies.x, before.x) && same_bits(bodies.vx, before.vx));
 }
 

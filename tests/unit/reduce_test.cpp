@@ -178,8 +178,8 @@ TEST(ReduceDot, ProductsAreTakenExactly) {
     b.push_back(i);
   }
   EXPECT_EQ(reduce::dot(a, b, 2), 5050.0);
-  EXPECT_THROW(reduce::dot(a, std::span<const double>(b).first(3)), std::invalid_argument);
-  EXPECT_THROW(reduce::fast_dot(a, std::span<const double>(b).first(3)), std::invalid_argument);
+  EXPECT_THROW(reduce::dot(a, std::span<const double>(b).first(3)), partita::InvalidArgument);
+  EXPECT_THROW(reduce::fast_dot(a, std::span<const double>(b).first(3)), partita::InvalidArgument);
 }
 
 TEST(ReduceNorm, ScalesInsteadOfOverflowingOrUnderflowing) {

@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <span>
 #include <utility>
 
+#include "partita/agree.hpp"
 #include "partita/context.hpp"
 #include "partita/detail/parallel_for.hpp"
 #include "partita/progress.hpp"
@@ -42,26 +44,40 @@ inline int workers_per_rank(const Context& ctx, int threads_per_task) noexcept {
   return ctx.threads() / per_task > 0 ? ctx.threads() / per_task : 1;
 }
 
-/// Calls f(id) exactly once for each id in [0, n), across all ranks of ctx;
-/// every rank must call it with the same n and options, and receives what
-/// it measured. Static schedules (static, cyclic) send no messages: each
-/// rank runs split(all_ids(n), size, rank, partition) over its threads.
-/// Dynamic schedules (dynamic, guided, auto) are collective on ctx.comm():
-/// chunks go to whichever worker is free, on any rank, and the main thread
-/// of each rank handles the messages while ctx.threads() workers compute.
+/// Calls f(id) exactly once for each id in [0, n), across all ranks of ctx.
+/// Collective on ctx.comm() under every schedule: every rank calls it with
+/// the same n and options, and receives what it measured. Static schedules
+/// (static, cyclic) send no messages while tasks run: each rank runs
+/// split(all_ids(n), size, rank, partition) over its threads. Dynamic
+/// schedules (dynamic, guided, auto) send chunks to whichever worker is
+/// free, on any rank; the main thread of each rank handles the messages
+/// while ctx.threads() workers compute.
 /// f runs concurrently on several threads: it must only write state owned by
 /// its id (e.g. out[id]) or by its worker (partita::current_worker()).
-/// If f throws, the rank rethrows the exception of its lowest failing id;
-/// under a static schedule other ranks are not told, under a dynamic one
-/// they stop receiving work.
+/// If f throws on any rank, every rank throws once the loop has ended
+/// everywhere (see rethrow_on_every_rank): a rank where f threw rethrows the
+/// exception of its lowest failing id; the others throw partita::Error
+/// "for_each: rank R failed: <message>". Under a static schedule the other
+/// ranks finish their share first; under a dynamic one they soon stop
+/// receiving work. A stop flag, by contrast, returns normally (stopped set).
 /// Serial equivalent: for (id = 0; id < n; ++id) f(id);
 template <class F>
 WorkStats for_each(const Context& ctx, std::uint64_t n, F&& f, const ForEachOptions& options) {
   const auto body = [&f](std::uint64_t id) { f(id); };
   const detail::LoopControl control{options.progress, workers_per_rank(ctx, options.threads_per_task),
                                     options.threads_per_task < 1 ? 1 : options.threads_per_task, options.stop};
-  if (options.schedule.is_static()) return detail::run_owned(ctx, n, options.schedule.partition(), body, control);
-  return detail::run_dynamic(ctx, n, options.schedule, options.order, body, control);
+  WorkStats stats;
+  std::exception_ptr error;
+  try {
+    stats = options.schedule.is_static()
+                ? detail::run_owned(ctx, n, options.schedule.partition(), body, control)
+                : detail::run_dynamic(ctx, n, options.schedule, options.order, body, control);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  // A rank that failed alone must not return as if the loop had finished.
+  rethrow_on_every_rank(ctx, error, "for_each");
+  return stats;
 }
 
 template <class F>

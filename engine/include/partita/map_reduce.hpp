@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "partita/agree.hpp"
 #include "partita/context.hpp"
 #include "partita/detail/owned_gather.hpp"
 #include "partita/detail/parallel_for.hpp"
@@ -49,7 +50,9 @@ T tree_fold(const std::vector<T>& blocks, std::uint64_t lo, std::uint64_t hi, Re
 /// blocks of options.block_size, each block is folded left to right in id
 /// order, and the block results are folded in a fixed balanced tree on every
 /// rank. reduce must be associative up to rounding; T trivially copyable.
-/// Returns T{} when n == 0. If map throws on some rank, every rank throws.
+/// Returns T{} when n == 0. If map throws on some rank, every rank throws:
+/// that rank its own exception, the others partita::Error naming it (see
+/// rethrow_on_every_rank).
 /// Serial equivalent (up to the tree's grouping):
 ///   acc = map(0); for (id = 1; id < n; ++id) acc = reduce(acc, map(id));
 template <class Map, class Reduce>
@@ -74,10 +77,7 @@ auto map_reduce(const Context& ctx, std::uint64_t n, Map&& map, Reduce&& reduce,
   } catch (...) {
     error = std::current_exception();
   }
-  if (detail::any_rank(ctx, error != nullptr)) {
-    if (error) std::rethrow_exception(error);
-    throw Error("map_reduce: a map call failed on another rank");
-  }
+  rethrow_on_every_rank(ctx, error, "map_reduce");
   detail::allgather_owned(ctx, partial.data(), blocks, sizeof(T), options.partition);
   return detail::tree_fold(partial, 0, blocks, reduce);
 }

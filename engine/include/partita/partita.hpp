@@ -1,6 +1,7 @@
 // Everything a host code needs from the engine, in one include.
 #pragma once
 
+#include "partita/agree.hpp"
 #include "partita/context.hpp"
 #include "partita/error.hpp"
 #include "partita/for_each.hpp"

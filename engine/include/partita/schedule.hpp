@@ -25,7 +25,7 @@ struct Schedule {
   Partition partition() const noexcept { return kind == Kind::cyclic ? Partition::cyclic : Partition::block; }
 
   /// "static", "cyclic", "dynamic", "dynamic:16", "guided" or "auto"; throws
-  /// std::invalid_argument naming the allowed forms otherwise.
+  /// partita::InvalidArgument naming the allowed forms otherwise.
   static Schedule parse(std::string_view text);
   /// The form parse() reads back ("dynamic:16").
   std::string name() const;

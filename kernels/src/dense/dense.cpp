@@ -2,10 +2,10 @@
 
 #include <climits>
 #include <functional>
-#include <stdexcept>
 #include <string>
 
 #include "dense/dense_backend.hpp"
+#include "partita/error.hpp"
 
 namespace partita::kernels::dense {
 
@@ -18,8 +18,8 @@ std::string shape(const char* name, Eigen::Index rows, Eigen::Index cols) {
 // BLAS and LAPACK take int sizes (LP64).
 void check_size(const char* function, const char* name, Eigen::Index rows, Eigen::Index cols) {
   if (rows > INT_MAX || cols > INT_MAX) {
-    throw std::invalid_argument(std::string(function) + ": " + shape(name, rows, cols) +
-                                ": each dimension must be <= " + std::to_string(INT_MAX));
+    throw InvalidArgument(std::string(function) + ": " + shape(name, rows, cols) +
+                          ": each dimension must be <= " + std::to_string(INT_MAX));
   }
 }
 
@@ -39,24 +39,24 @@ void check_product(const char* function, const ConstMatrixRef& a, const ConstMat
                    int threads) {
   check_threads(threads, function);
   if (a.cols() != b.rows() || c.rows() != a.rows() || c.cols() != b.cols()) {
-    throw std::invalid_argument(std::string(function) + ": " + shape("A", a.rows(), a.cols()) + ", " +
-                                shape("B", b.rows(), b.cols()) + ", " + shape("C", c.rows(), c.cols()) +
-                                ": need A m x k, B k x n, C m x n");
+    throw InvalidArgument(std::string(function) + ": " + shape("A", a.rows(), a.cols()) + ", " +
+                          shape("B", b.rows(), b.cols()) + ", " + shape("C", c.rows(), c.cols()) +
+                          ": need A m x k, B k x n, C m x n");
   }
   check_size(function, "A", a.rows(), a.cols());
   check_size(function, "B", b.rows(), b.cols());
   const Eigen::Index c_span = span_of(c);
   if (overlap(c.data(), c_span, a.data(), span_of(a)) || overlap(c.data(), c_span, b.data(), span_of(b))) {
-    throw std::invalid_argument(std::string(function) + ": C shares memory with A or B; the product needs a "
-                                                        "separate output");
+    throw InvalidArgument(std::string(function) + ": C shares memory with A or B; the product needs a "
+                                                   "separate output");
   }
 }
 
 void check_solve(const char* function, const ConstMatrixRef& a, const ConstMatrixRef& b, int threads) {
   check_threads(threads, function);
   if (a.rows() != a.cols() || b.rows() != a.rows()) {
-    throw std::invalid_argument(std::string(function) + ": " + shape("A", a.rows(), a.cols()) + ", " +
-                                shape("B", b.rows(), b.cols()) + ": need A n x n and B n x k");
+    throw InvalidArgument(std::string(function) + ": " + shape("A", a.rows(), a.cols()) + ", " +
+                          shape("B", b.rows(), b.cols()) + ": need A n x n and B n x k");
   }
   check_size(function, "A", a.rows(), a.cols());
   check_size(function, "B", b.rows(), b.cols());
@@ -106,8 +106,8 @@ Eigen::MatrixXd solve_lu(const ConstMatrixRef& a, const ConstMatrixRef& b, int t
   if (a.rows() == 0 || b.cols() == 0) return x;
   const int step = detail::configured_ops().lu_solve(factors, x, threads);
   if (step != 0) {
-    throw std::runtime_error("dense::solve_lu: the " + std::to_string(a.rows()) + " x " + std::to_string(a.rows()) +
-                             " matrix is singular: " + breakdown("zero pivot", step));
+    throw Error("dense::solve_lu: the " + std::to_string(a.rows()) + " x " + std::to_string(a.rows()) +
+                " matrix is singular: " + breakdown("zero pivot", step));
   }
   return x;
 }
@@ -119,9 +119,9 @@ Eigen::MatrixXd solve_cholesky(const ConstMatrixRef& a, const ConstMatrixRef& b,
   if (a.rows() == 0 || b.cols() == 0) return x;
   const int step = detail::configured_ops().cholesky_solve(factors, x, threads);
   if (step != 0) {
-    throw std::runtime_error("dense::solve_cholesky: the " + std::to_string(a.rows()) + " x " +
-                             std::to_string(a.rows()) + " matrix is not positive definite: " +
-                             breakdown("non-positive leading minor", step));
+    throw Error("dense::solve_cholesky: the " + std::to_string(a.rows()) + " x " +
+                std::to_string(a.rows()) + " matrix is not positive definite: " +
+                breakdown("non-positive leading minor", step));
   }
   return x;
 }

@@ -1,8 +1,9 @@
 #include "partita/kernels/mandelbrot.hpp"
 
 #include <cmath>
-#include <stdexcept>
 #include <string>
+
+#include "partita/error.hpp"
 
 namespace partita::kernels::mandelbrot {
 
@@ -11,11 +12,11 @@ namespace {
 void validate_row(const Region& region, std::size_t width, std::size_t height, std::size_t row,
                   std::uint32_t max_iter) {
   validate(region);
-  if (width == 0 || height == 0) throw std::invalid_argument("image width and height must be >= 1");
+  if (width == 0 || height == 0) throw InvalidArgument("image width and height must be >= 1");
   if (row >= height) {
-    throw std::invalid_argument("row " + std::to_string(row) + " must be < height " + std::to_string(height));
+    throw InvalidArgument("row " + std::to_string(row) + " must be < height " + std::to_string(height));
   }
-  if (max_iter == 0) throw std::invalid_argument("max_iter must be >= 1");
+  if (max_iter == 0) throw InvalidArgument("max_iter must be >= 1");
 }
 
 }  // namespace
@@ -24,9 +25,9 @@ void validate(const Region& region) {
   const bool finite = std::isfinite(region.x_min) && std::isfinite(region.x_max) &&
                       std::isfinite(region.y_min) && std::isfinite(region.y_max);
   if (!finite || !(region.x_min < region.x_max) || !(region.y_min < region.y_max)) {
-    throw std::invalid_argument("region [" + std::to_string(region.x_min) + ", " + std::to_string(region.x_max) +
-                                "] x [" + std::to_string(region.y_min) + ", " + std::to_string(region.y_max) +
-                                "] must be finite with x_min < x_max and y_min < y_max");
+    throw InvalidArgument("region [" + std::to_string(region.x_min) + ", " + std::to_string(region.x_max) +
+                          "] x [" + std::to_string(region.y_min) + ", " + std::to_string(region.y_max) +
+                          "] must be finite with x_min < x_max and y_min < y_max");
   }
 }
 
@@ -80,7 +81,7 @@ RowSummary row(const Region& region, std::size_t width, std::size_t height, std:
 double estimate_row_iterations(const Region& region, std::size_t width, std::size_t height, std::size_t row,
                                std::uint32_t max_iter, std::size_t stride) {
   validate_row(region, width, height, row, max_iter);
-  if (stride == 0) throw std::invalid_argument("stride must be >= 1");
+  if (stride == 0) throw InvalidArgument("stride must be >= 1");
   const double cy = pixel_y(region, height, row);
   std::uint64_t sampled = 0;
   for (std::size_t column = 0; column < width; column += stride) {

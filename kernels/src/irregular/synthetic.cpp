@@ -1,7 +1,8 @@
 #include "partita/kernels/synthetic.hpp"
 
 #include <cmath>
-#include <stdexcept>
+
+#include "partita/error.hpp"
 
 namespace partita::kernels::synthetic {
 
@@ -19,13 +20,13 @@ Distribution parse_distribution(const std::string& name) {
   if (name == "uniform") return Distribution::uniform;
   if (name == "exponential") return Distribution::exponential;
   if (name == "pareto") return Distribution::pareto;
-  throw std::invalid_argument("unknown cost distribution '" + name +
-                              "': use constant, uniform, exponential or pareto");
+  throw InvalidArgument("unknown cost distribution '" + name +
+                        "': use constant, uniform, exponential or pareto");
 }
 
 double task_cost_us(Distribution distribution, double mean_us, double alpha, Rng& rng) {
   if (!std::isfinite(mean_us) || mean_us < 0.0) {
-    throw std::invalid_argument("mean_us = " + std::to_string(mean_us) + ": must be finite and >= 0");
+    throw InvalidArgument("mean_us = " + std::to_string(mean_us) + ": must be finite and >= 0");
   }
   switch (distribution) {
     case Distribution::constant:
@@ -37,20 +38,20 @@ double task_cost_us(Distribution distribution, double mean_us, double alpha, Rng
       return -mean_us * std::log(1.0 - rng.uniform());
     case Distribution::pareto: {
       if (!std::isfinite(alpha) || !(alpha > 1.0)) {
-        throw std::invalid_argument("alpha = " + std::to_string(alpha) +
-                                    ": a Pareto cost needs alpha > 1, or its mean is infinite");
+        throw InvalidArgument("alpha = " + std::to_string(alpha) +
+                              ": a Pareto cost needs alpha > 1, or its mean is infinite");
       }
       // Inverse CDF, with the scale that puts the mean at mean_us.
       const double scale = mean_us * (alpha - 1.0) / alpha;
       return scale * std::pow(1.0 - rng.uniform(), -1.0 / alpha);
     }
   }
-  throw std::invalid_argument("unknown cost distribution");
+  throw InvalidArgument("unknown cost distribution");
 }
 
 std::uint64_t iterations_for(double cost_us) {
   if (std::isnan(cost_us) || cost_us < 0.0) {
-    throw std::invalid_argument("cost_us = " + std::to_string(cost_us) + ": must be >= 0");
+    throw InvalidArgument("cost_us = " + std::to_string(cost_us) + ": must be >= 0");
   }
   constexpr double max_iterations = 0x1.0p62;
   const double iterations = std::round(cost_us * iterations_per_us);

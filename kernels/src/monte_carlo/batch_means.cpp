@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "partita/error.hpp"
+
 namespace partita::kernels::monte_carlo {
 
 namespace {
@@ -48,8 +50,8 @@ double student_t_cdf(double t, double dof) {
 }  // namespace
 
 double student_t_quantile(double p, double dof) {
-  if (!(p > 0.0 && p < 1.0)) throw std::invalid_argument("student_t_quantile: p must be in (0, 1)");
-  if (!(dof > 0.0)) throw std::invalid_argument("student_t_quantile: dof must be > 0");
+  if (!(p > 0.0 && p < 1.0)) throw InvalidArgument("student_t_quantile: p must be in (0, 1)");
+  if (!(dof > 0.0)) throw InvalidArgument("student_t_quantile: dof must be > 0");
   if (p == 0.5) return 0.0;
   if (p < 0.5) return -student_t_quantile(1.0 - p, dof);
   // Bracket, then bisect on the CDF, then polish with Newton's method.
@@ -65,13 +67,13 @@ double student_t_quantile(double p, double dof) {
 BatchMeans::BatchMeans(std::uint64_t samples, std::uint64_t batches)
     : samples_(samples), batch_sum_(batches, 0.0), batch_size_(batches, 0) {
   if (batches < 2 || batches > samples) {
-    throw std::invalid_argument("batch means need 2 <= batches <= samples (batches " + std::to_string(batches) +
-                                ", samples " + std::to_string(samples) + ")");
+    throw InvalidArgument("batch means need 2 <= batches <= samples (batches " + std::to_string(batches) +
+                          ", samples " + std::to_string(samples) + ")");
   }
 }
 
 void BatchMeans::add(double x) {
-  if (added_ == samples_) throw std::logic_error("BatchMeans: more samples than announced");
+  if (added_ == samples_) throw InvalidArgument("BatchMeans: more samples than announced");
   const std::uint64_t batches = batch_sum_.size();
   const std::uint64_t capacity = samples_ / batches + (batch_ < samples_ % batches ? 1 : 0);
   if (batch_size_[batch_] == capacity) ++batch_;
@@ -84,8 +86,8 @@ void BatchMeans::add(double x) {
 }
 
 BatchEstimate BatchMeans::result(double confidence) const {
-  if (added_ != samples_) throw std::logic_error("BatchMeans: result() before every sample was added");
-  if (!(confidence > 0.0 && confidence < 1.0)) throw std::invalid_argument("confidence must be in (0, 1)");
+  if (added_ != samples_) throw InvalidArgument("BatchMeans: result() before every sample was added");
+  if (!(confidence > 0.0 && confidence < 1.0)) throw InvalidArgument("confidence must be in (0, 1)");
   const double n = static_cast<double>(samples_);
   const double b = static_cast<double>(batch_sum_.size());
   // Var(mean) ~ sum_k n_k (mean_k - mean)^2 / ((b - 1) n): s_b^2 / b for equal batches.

@@ -2,12 +2,12 @@
 
 #include <cmath>
 #include <numbers>
-#include <stdexcept>
 #include <string>
 
 #include "nbody/nbody_ring.hpp"
 #include "thread_split.hpp"
 #include "partita/rng.hpp"
+#include "partita/error.hpp"
 
 namespace partita::kernels::nbody {
 
@@ -116,8 +116,8 @@ void Bodies::resize(std::size_t n) {
 
 Block block_range(std::uint64_t n, int ranks, int rank) {
   if (ranks < 1 || rank < 0 || rank >= ranks) {
-    throw std::invalid_argument("nbody::block_range: rank " + std::to_string(rank) + " of " + std::to_string(ranks) +
-                                ": need 0 <= rank < ranks");
+    throw InvalidArgument("nbody::block_range: rank " + std::to_string(rank) + " of " + std::to_string(ranks) +
+                          ": need 0 <= rank < ranks");
   }
   const std::uint64_t tiles = (n + tile_size - 1) / tile_size;
   const auto p = static_cast<std::uint64_t>(ranks);
@@ -131,9 +131,9 @@ Block block_range(std::uint64_t n, int ranks, int rank) {
 
 Bodies uniform_sphere(std::uint64_t n, Block block, std::uint64_t seed, double g) {
   if (block.offset > n || block.count > n - block.offset) {
-    throw std::invalid_argument("nbody::uniform_sphere: block [" + std::to_string(block.offset) + ", " +
-                                std::to_string(block.offset + block.count) + ") lies outside the " +
-                                std::to_string(n) + " bodies");
+    throw InvalidArgument("nbody::uniform_sphere: block [" + std::to_string(block.offset) + ", " +
+                          std::to_string(block.offset + block.count) + ") lies outside the " +
+                          std::to_string(n) + " bodies");
   }
   // Uniform ball of mass 1 and radius 1: W = -3/5 g. Virial equilibrium,
   // K = -W / 2, gives each velocity component variance g / 5.

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
-#include <stdexcept>
 #include <utility>
+
+#include "partita/error.hpp"
 
 namespace partita::kernels::nbody::detail {
 
@@ -81,7 +82,7 @@ Layout agree(const char* function, const Bodies& local, const Gravity& gravity, 
     } else {
       message += "invalid input on rank(s) " + faulty + ", whose exceptions say what";
     }
-    throw std::invalid_argument(message);
+    throw InvalidArgument(message);
   }
   return layout;
 }

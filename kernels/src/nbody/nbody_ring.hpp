@@ -30,7 +30,7 @@ struct Layout {
 /// Checks this rank's input (`problem` holds any fault the caller found
 /// itself; empty if none) and agrees with the other ranks of comm on the
 /// layout. Collective: if any rank's input is bad, every rank throws
-/// std::invalid_argument (the faulty ranks name their fault). `function`
+/// partita::InvalidArgument (the faulty ranks name their fault). `function`
 /// prefixes the messages.
 Layout agree(const char* function, const Bodies& local, const Gravity& gravity, int threads, std::string problem,
              MPI_Comm comm);

@@ -3,10 +3,10 @@
 // which leaves most of a current core's vector width unused.
 #include "partita/kernels/detail/binned.hpp"
 
-#include <stdexcept>
 #include <string>
 
 #include "reduce/binned_body.hpp"
+#include "partita/error.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define PARTITA_X86_VARIANTS 1
@@ -42,7 +42,7 @@ PARTITA_TARGET_AVX512 void dot_avx512(const double* x, const double* y, std::siz
 
 void check_supported(SimdLevel level) {
   if (!simd_level_supported(level)) {
-    throw std::invalid_argument(std::string("SIMD level ") + to_string(level) + " is not supported by this CPU");
+    throw InvalidArgument(std::string("SIMD level ") + to_string(level) + " is not supported by this CPU");
   }
 }
 
@@ -97,8 +97,8 @@ void add_sum(std::span<const double> x, ExactSum& acc, SimdLevel level) {
 void add_dot(std::span<const double> x, std::span<const double> y, ExactSum& acc, SimdLevel level) {
   check_supported(level);
   if (x.size() != y.size()) {
-    throw std::invalid_argument("add_dot: x has " + std::to_string(x.size()) + " values, y " +
-                                std::to_string(y.size()));
+    throw InvalidArgument("add_dot: x has " + std::to_string(x.size()) + " values, y " +
+                          std::to_string(y.size()));
   }
 #if PARTITA_X86_VARIANTS
   if (level == SimdLevel::avx512) return dot_avx512(x.data(), y.data(), x.size(), acc);

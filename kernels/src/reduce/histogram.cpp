@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
-#include <stdexcept>
 #include <string>
 
 #include "thread_split.hpp"
+#include "partita/error.hpp"
 
 namespace partita::kernels::histogram {
 
@@ -110,9 +110,9 @@ void validate(const Layout& layout) {
     message += ", upper = ";
     message += text(layout.upper);
     message += ": need finite lower < upper with a finite upper - lower";
-    throw std::invalid_argument(message);
+    throw InvalidArgument(message);
   }
-  if (layout.bins == 0) throw std::invalid_argument("histogram: bins = 0: must be >= 1");
+  if (layout.bins == 0) throw InvalidArgument("histogram: bins = 0: must be >= 1");
 }
 
 std::size_t bin_of(double v, const Layout& layout) noexcept {

@@ -4,13 +4,13 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "partita/kernels/detail/binned.hpp"
 #include "partita/kernels/reduce.hpp"
 #include "thread_split.hpp"
+#include "partita/error.hpp"
 
 namespace partita::kernels::reduce {
 
@@ -99,7 +99,7 @@ ExactSum partial_sum(std::span<const double> x, int threads) {
 }
 
 ExactSum partial_dot(std::span<const double> x, std::span<const double> y, int threads) {
-  if (x.size() != y.size()) throw std::invalid_argument(length_message(x.size(), y.size()));
+  if (x.size() != y.size()) throw InvalidArgument(length_message(x.size(), y.size()));
   return over_threads(x.size(), threads, [x, y](std::size_t first, std::size_t last, ExactSum& acc) {
     detail::add_dot(x.subspan(first, last - first), y.subspan(first, last - first), acc);
   });
@@ -141,10 +141,10 @@ double dot(const Context& ctx, std::span<const double> x, std::span<const double
   std::vector<std::int64_t> words(mine.words().begin(), mine.words().end());
   words.push_back(mismatch ? 1 : 0);
   MPI_Allreduce(MPI_IN_PLACE, words.data(), static_cast<int>(words.size()), MPI_INT64_T, MPI_SUM, ctx.comm());
-  if (mismatch) throw std::invalid_argument(length_message(x.size(), y.size()));
+  if (mismatch) throw InvalidArgument(length_message(x.size(), y.size()));
   if (words.back() != 0) {
-    throw std::invalid_argument("reduce::dot: x and y differ in length on " + std::to_string(words.back()) +
-                                " other rank(s)");
+    throw InvalidArgument("reduce::dot: x and y differ in length on " + std::to_string(words.back()) +
+                          " other rank(s)");
   }
   ExactSum all;
   std::copy(words.begin(), words.end() - 1, all.words().begin());

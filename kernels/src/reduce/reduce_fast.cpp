@@ -4,12 +4,12 @@
 // against. The grouping of additions follows the vector width, the thread
 // count and MPI's reduction tree, so results are not reproducible.
 #include <cmath>
-#include <stdexcept>
 #include <string>
 
 #include "partita/kernels/reduce.hpp"
 #include "reduce/plain_loops.hpp"
 #include "thread_split.hpp"
+#include "partita/error.hpp"
 
 namespace partita::kernels::reduce {
 
@@ -45,7 +45,7 @@ void check_lengths(std::span<const double> x, std::span<const double> y) {
     text += " values and y ";
     text += std::to_string(y.size());
     text += "; they must be equal";
-    throw std::invalid_argument(text);
+    throw InvalidArgument(text);
   }
 }
 
@@ -77,8 +77,8 @@ double fast_dot(const Context& ctx, std::span<const double> x, std::span<const d
   MPI_Allreduce(MPI_IN_PLACE, both, 2, MPI_DOUBLE, MPI_SUM, ctx.comm());
   if (mismatch) check_lengths(x, y);
   if (both[1] != 0.0) {
-    throw std::invalid_argument("reduce::fast_dot: x and y differ in length on " +
-                                std::to_string(static_cast<long>(both[1])) + " other rank(s)");
+    throw InvalidArgument("reduce::fast_dot: x and y differ in length on " +
+                          std::to_string(static_cast<long>(both[1])) + " other rank(s)");
   }
   return both[0];
 }

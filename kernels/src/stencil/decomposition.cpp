@@ -1,8 +1,9 @@
 #include "decomposition.hpp"
 
 #include <limits>
-#include <stdexcept>
 #include <string>
+
+#include "partita/error.hpp"
 
 namespace partita::kernels::stencil::detail {
 
@@ -48,10 +49,10 @@ ProcessGrid choose_grid(int size, const int balanced[2], std::size_t nx, std::si
     }
   }
   if (best.rows == 0) {
-    throw std::invalid_argument("stencil grid " + std::to_string(nx) + " x " + std::to_string(ny) + " has " +
-                                std::to_string(nx - 2) + " x " + std::to_string(ny - 2) +
-                                " interior points: too few to give each of " + std::to_string(size) +
-                                " ranks one (no rows x columns split of the ranks fits)");
+    throw InvalidArgument("stencil grid " + std::to_string(nx) + " x " + std::to_string(ny) + " has " +
+                          std::to_string(nx - 2) + " x " + std::to_string(ny - 2) +
+                          " interior points: too few to give each of " + std::to_string(size) +
+                          " ranks one (no rows x columns split of the ranks fits)");
   }
   return best;
 }

@@ -27,7 +27,7 @@ std::pair<std::size_t, std::size_t> split(std::size_t n, int parts, int index);
 /// (larger first); of its two orientations the one that cuts fewer points
 /// wins (ties: more ranks along rows, whose halos are contiguous). Only when
 /// neither leaves every rank an interior point is another factorisation of
-/// `size` taken, the one cutting fewest. Throws std::invalid_argument if none
+/// `size` taken, the one cutting fewest. Throws partita::InvalidArgument if none
 /// fits.
 ProcessGrid choose_grid(int size, const int balanced[2], std::size_t nx, std::size_t ny);
 

@@ -2,11 +2,11 @@
 // block, widened by the grid's edge where it touches it), and the receiver
 // places each rank's part by the same decomposition, so no layout travels.
 #include <climits>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "heat_state.hpp"
+#include "partita/error.hpp"
 
 namespace partita::kernels::stencil {
 
@@ -36,17 +36,17 @@ std::vector<double> collect(const detail::HeatState& s, int root, bool everywher
   std::vector<double> mine = pack(s);
   if (!s.halo) {
     if (root != 0)
-      throw std::invalid_argument("stencil gather root " + std::to_string(root) + ": must be 0 on MPI_COMM_SELF");
+      throw InvalidArgument("stencil gather root " + std::to_string(root) + ": must be 0 on MPI_COMM_SELF");
     return mine;  // one block owns the whole grid
   }
   const int size = s.halo->size();
   if (root < 0 || root >= size) {
-    throw std::invalid_argument("stencil gather root " + std::to_string(root) + ": must be in [0, " +
-                                std::to_string(size) + ")");
+    throw InvalidArgument("stencil gather root " + std::to_string(root) + ": must be in [0, " +
+                          std::to_string(size) + ")");
   }
   if (s.nx * s.ny > static_cast<std::size_t>(INT_MAX)) {
-    throw std::length_error("stencil gather of " + std::to_string(s.nx) + " x " + std::to_string(s.ny) +
-                            " points: more than an MPI count (INT_MAX) holds");
+    throw InvalidArgument("stencil gather of " + std::to_string(s.nx) + " x " + std::to_string(s.ny) +
+                          " points: more than an MPI count (INT_MAX) holds");
   }
   const detail::ProcessGrid grid{s.block.dims[0], s.block.dims[1]};
   std::vector<Block> owned(static_cast<std::size_t>(size));

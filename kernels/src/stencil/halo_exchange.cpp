@@ -1,7 +1,6 @@
 #include "halo_exchange.hpp"
 
 #include <climits>
-#include <stdexcept>
 #include <string>
 
 #include "partita/detail/mpi_thread_level.hpp"
@@ -17,8 +16,8 @@ enum Tag { toward_up = 1, toward_down = 2, toward_left = 3, toward_right = 4 };
 
 int mpi_count(std::size_t n, const char* what) {
   if (n > static_cast<std::size_t>(INT_MAX)) {
-    throw std::length_error(std::string("stencil block ") + what + " of " + std::to_string(n) +
-                            " points is longer than an MPI count (INT_MAX)");
+    throw InvalidArgument(std::string("stencil block ") + what + " of " + std::to_string(n) +
+                          " points is longer than an MPI count (INT_MAX)");
   }
   return static_cast<int>(n);
 }

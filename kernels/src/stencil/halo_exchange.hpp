@@ -20,7 +20,7 @@ class HaloExchange {
 
   /// Collective on comm: MPI_Cart_create (no reordering, so a rank keeps
   /// its number) and the column datatype for fields of rows x cols with
-  /// this row stride. Throws std::length_error if a row or column is longer
+  /// this row stride. Throws partita::InvalidArgument if a row or column is longer
   /// than an MPI count can say, partita::MpiError if MPI offers less than
   /// MPI_THREAD_FUNNELED or this is not the thread that initialised it.
   HaloExchange(MPI_Comm comm, ProcessGrid grid, std::size_t rows, std::size_t cols, std::size_t stride);

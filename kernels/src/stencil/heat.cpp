@@ -8,7 +8,6 @@
 #include <cmath>
 #include <exception>
 #include <limits>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "heat_state.hpp"
 #include "row_kernels.hpp"
 #include "thread_split.hpp"
+#include "partita/error.hpp"
 
 namespace partita::kernels::stencil {
 
@@ -38,16 +38,16 @@ double seconds(Clock::time_point from, Clock::time_point to) {
 
 void validate(std::size_t nx, std::size_t ny, const HeatOptions& options) {
   if (nx < 3 || ny < 3) {
-    throw std::invalid_argument("stencil grid " + std::to_string(nx) + " x " + std::to_string(ny) +
-                                ": nx and ny must be >= 3 (an edge all round and at least one interior point)");
+    throw InvalidArgument("stencil grid " + std::to_string(nx) + " x " + std::to_string(ny) +
+                          ": nx and ny must be >= 3 (an edge all round and at least one interior point)");
   }
   if (!(options.alpha > 0.0 && options.alpha <= 0.25)) {
-    throw std::invalid_argument("stencil alpha = " + std::to_string(options.alpha) +
-                                ": must be in (0, 0.25] (explicit Euler is unstable above 0.25)");
+    throw InvalidArgument("stencil alpha = " + std::to_string(options.alpha) +
+                          ": must be in (0, 0.25] (explicit Euler is unstable above 0.25)");
   }
   if (options.threads < 0) {
-    throw std::invalid_argument("stencil threads = " + std::to_string(options.threads) +
-                                ": must be >= 0 (0: omp_get_max_threads())");
+    throw InvalidArgument("stencil threads = " + std::to_string(options.threads) +
+                          ": must be >= 0 (0: omp_get_max_threads())");
   }
 }
 
@@ -160,6 +160,13 @@ std::size_t fill(detail::HeatState& s, const Initial& initial, std::exception_pt
 
 Block single_block(std::size_t nx, std::size_t ny) { return detail::block_of(nx, ny, detail::ProcessGrid{1, 1}, 0, 0); }
 
+// A Context's thread count replaces "0: the caller's OpenMP default", so a
+// Runtime built with threads = 1 runs its stencil on one thread.
+HeatOptions with_default_threads(HeatOptions options, int threads) {
+  if (options.threads == 0) options.threads = threads;
+  return options;
+}
+
 }  // namespace
 
 Heat2D::Heat2D(MPI_Comm comm, std::size_t nx, std::size_t ny, const Initial& initial, HeatOptions options) {
@@ -188,8 +195,8 @@ Heat2D::Heat2D(MPI_Comm comm, std::size_t nx, std::size_t ny, const Initial& ini
     state->halo.emplace(comm, grid, rows, cols, state->fields[0].stride());
     const auto& c = state->halo->coords();
     if (c[0] != state->block.coords[0] || c[1] != state->block.coords[1]) {
-      throw std::logic_error("stencil: MPI_Cart_create placed rank " + std::to_string(rank) +
-                             " off its row-major coordinates");
+      throw Error("stencil: MPI_Cart_create placed rank " + std::to_string(rank) +
+                  " off its row-major coordinates");
     }
   }
   using H = detail::HaloExchange;
@@ -198,20 +205,25 @@ Heat2D::Heat2D(MPI_Comm comm, std::size_t nx, std::size_t ny, const Initial& ini
 
   std::exception_ptr error;
   std::size_t bad = fill(*state, initial, error);
-  // Every rank must throw together, or the others would wait in a collective.
-  unsigned long long flags[2] = {bad, error ? 0ull : 1ull};
+  // Every rank must throw together, or the others would wait in a collective;
+  // one reduction finds both the first bad point and the first failing rank.
+  constexpr auto none = std::numeric_limits<unsigned long long>::max();
+  unsigned long long flags[2] = {bad, error ? static_cast<unsigned long long>(rank) : none};
   if (state->halo) MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_UNSIGNED_LONG_LONG, MPI_MIN, state->halo->comm());
-  if (flags[1] == 0) {
+  if (flags[1] != none) {
     if (error) std::rethrow_exception(error);
-    throw std::runtime_error("stencil: initial() threw on another rank");
+    throw Error("stencil: initial() threw on rank " + std::to_string(flags[1]));
   }
   bad = static_cast<std::size_t>(flags[0]);
   if (bad != std::numeric_limits<std::size_t>::max()) {
-    throw std::invalid_argument("stencil initial(" + std::to_string(bad / nx) + ", " + std::to_string(bad % nx) +
+                          throw InvalidArgument("stencil initial(" + std::to_string(bad / nx) + ", " + std::to_string(bad % nx) +
                                 ") is not finite: every initial and boundary value must be");
   }
   state_ = std::move(state);
 }
+
+Heat2D::Heat2D(const Context& ctx, std::size_t nx, std::size_t ny, const Initial& initial, HeatOptions options)
+    : Heat2D(ctx.comm(), nx, ny, initial, with_default_threads(options, ctx.threads())) {}
 
 Heat2D::~Heat2D() = default;
 Heat2D::Heat2D(Heat2D&&) noexcept = default;
@@ -239,7 +251,7 @@ void Heat2D::reset_timings() noexcept { state_->timings = {}; }
 double Heat2D::at(std::size_t row, std::size_t col) const {
   const Block& b = state_->block;
   if (row + 1 < b.row_begin || row > b.row_end || col + 1 < b.col_begin || col > b.col_end) {
-    throw std::out_of_range("stencil point (" + std::to_string(row) + ", " + std::to_string(col) +
+                          throw InvalidArgument("stencil point (" + std::to_string(row) + ", " + std::to_string(col) +
                             ") is outside this rank's block and halo");
   }
   return state_->current().row(row + 1 - b.row_begin)[col + 1 - b.col_begin];

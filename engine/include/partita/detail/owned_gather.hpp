@@ -6,13 +6,15 @@
 #include <cstdint>
 #include <span>
 
+#include "partita/agree.hpp"
 #include "partita/context.hpp"
 #include "partita/partition.hpp"
 
 namespace partita::detail {
 
-/// True on every rank if `failed` is true on any. Collective.
-bool any_rank(const Context& ctx, bool failed);
+/// Kept for callers written before partita::any_rank was public
+/// (partita/agree.hpp); new code calls that one.
+using partita::any_rank;
 
 /// Fills `blocks` (n elements of elem_size bytes) on every rank from the
 /// elements each rank owns under `partition`. Collective.

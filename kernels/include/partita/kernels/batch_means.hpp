@@ -10,9 +10,9 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
-#include <stdexcept>
 #include <vector>
 
+#include "partita/error.hpp"
 #include "partita/kernels/monte_carlo.hpp"
 #include "partita/rng.hpp"
 
@@ -35,7 +35,7 @@ struct BatchEstimate {
 };
 
 /// Student's t quantile: P(T <= t) = p with `dof` degrees of freedom (> 0),
-/// to about 1e-12 relative. Throws std::invalid_argument outside 0 < p < 1.
+/// to about 1e-12 relative. Throws partita::InvalidArgument outside 0 < p < 1.
 double student_t_quantile(double p, double dof);
 
 /// Accumulates samples one by one into `batches` consecutive batches of
@@ -43,11 +43,11 @@ double student_t_quantile(double p, double dof);
 /// the first n % batches batches one more.
 class BatchMeans {
  public:
-  /// Throws std::invalid_argument unless 2 <= batches <= samples.
+  /// Throws partita::InvalidArgument unless 2 <= batches <= samples.
   BatchMeans(std::uint64_t samples, std::uint64_t batches);
   /// The next sample, in order; at most `samples` of them.
   void add(double x);
-  /// Once every sample was added; throws std::logic_error before. `confidence` in (0, 1).
+  /// Once every sample was added; throws partita::InvalidArgument before. `confidence` in (0, 1).
   BatchEstimate result(double confidence = 0.95) const;
 
  private:
@@ -61,7 +61,7 @@ class BatchMeans {
 
 /// The integral of f over `box` from `samples` uniform points, as
 /// integrate() draws them, with the batch-means interval. Throws
-/// std::invalid_argument for an invalid box or unless 2 <= batches <= samples.
+/// partita::InvalidArgument for an invalid box or unless 2 <= batches <= samples.
 template <class F>
 BatchEstimate integrate_with_interval(F&& f, const Box& box, std::uint64_t samples, Rng& rng,
                                       std::uint64_t batches = 32, double confidence = 0.95) {

@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 
+#include "partita/error.hpp"
 #include "partita/kernels/task_threads.hpp"
 
 namespace partita::kernels::dense {
@@ -32,7 +33,7 @@ const char* backend_name() noexcept;
 // (say, OpenMP threads or partita workers) may each call with threads = 1 at
 // the same time. The default is task_threads(), the caller's OpenMP thread
 // count (threads_per_task inside a partita task). Throws
-// std::invalid_argument if threads < 1.
+// partita::InvalidArgument if threads < 1.
 //
 // With OpenBLAS, whose thread count is one process-wide setting, calls with
 // threads > 1 run one at a time and wait for single-threaded calls in flight
@@ -41,7 +42,7 @@ const char* backend_name() noexcept;
 // Eigen backend, a program-wide Eigen::setNbThreads(n) overrides the count
 // inside the solves.
 
-/// C = A B. Not collective. Throws std::invalid_argument if the shapes do not
+/// C = A B. Not collective. Throws partita::InvalidArgument if the shapes do not
 /// match (A is m x k, B k x n, C m x n) or C shares memory with A or B.
 void multiply(const ConstMatrixRef& a, const ConstMatrixRef& b, MatrixRef c, int threads = task_threads());
 
@@ -54,14 +55,14 @@ Eigen::MatrixXd product(const ConstMatrixRef& a, const ConstMatrixRef& b, int th
 
 /// Solves A X = B for X by LU factorisation with partial (row) pivoting.
 /// Not collective. A is n x n, B n x k; neither is modified. Throws
-/// std::invalid_argument for other shapes and std::runtime_error if a pivot
+/// partita::InvalidArgument for other shapes and partita::Error if a pivot
 /// is exactly zero (A is singular). Accuracy: a backward-stable solve, so
 /// |A X - B| <= c n eps |A| |X| for a modest c, unless pivots grow.
 Eigen::MatrixXd solve_lu(const ConstMatrixRef& a, const ConstMatrixRef& b, int threads = task_threads());
 
 /// Solves A X = B for symmetric positive definite A by Cholesky
 /// factorisation A = L L^T. Reads only A's lower triangle. Not collective.
-/// Throws std::invalid_argument for wrong shapes and std::runtime_error if A
+/// Throws partita::InvalidArgument for wrong shapes and partita::Error if A
 /// is not positive definite.
 Eigen::MatrixXd solve_cholesky(const ConstMatrixRef& a, const ConstMatrixRef& b, int threads = task_threads());
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "partita/context.hpp"
+#include "partita/error.hpp"
 
 namespace partita::kernels::histogram {
 
@@ -21,7 +22,7 @@ struct Layout {
   std::size_t bins = 1;
 };
 
-/// Throws std::invalid_argument unless lower and upper are finite,
+/// Throws partita::InvalidArgument unless lower and upper are finite,
 /// lower < upper, upper - lower is finite and bins >= 1.
 void validate(const Layout& layout);
 
@@ -46,7 +47,7 @@ struct Histogram {
 /// Counts every rank's values. Collective on ctx.comm(): every rank calls it
 /// with the same layout and its own part (which may be empty), runs
 /// ctx.threads() threads over it, and receives the whole histogram
-/// (MPI_Allreduce of the counts). Exact; throws std::invalid_argument on
+/// (MPI_Allreduce of the counts). Exact; throws partita::InvalidArgument on
 /// every rank for an invalid layout.
 /// Serial equivalent: for (rank r) for (v in part of r) {
 ///   if (isnan(v)) ++nan; else if (v < lower) ++underflow;

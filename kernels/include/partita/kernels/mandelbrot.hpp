@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "partita/error.hpp"
+
 namespace partita::kernels::mandelbrot {
 
 /// The rectangle of the complex plane the image covers: x is the real
@@ -19,7 +21,7 @@ struct Region {
   double y_max = 1.5;
 };
 
-/// Throws std::invalid_argument unless every bound is finite and
+/// Throws partita::InvalidArgument unless every bound is finite and
 /// x_min < x_max, y_min < y_max.
 void validate(const Region& region);
 
@@ -41,7 +43,7 @@ struct RowSummary {
 };
 
 /// Summarises one row of a width x height image of `region`. Not collective.
-/// Throws std::invalid_argument for an invalid region, width or height 0,
+/// Throws partita::InvalidArgument for an invalid region, width or height 0,
 /// row >= height or max_iter 0.
 /// Serial equivalent: for (column = 0; column < width; ++column)
 ///   add escape_count(pixel_x(column), pixel_y(row), max_iter).

@@ -7,10 +7,10 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "partita/error.hpp"
 #include "partita/rng.hpp"
 
 namespace partita::kernels::monte_carlo {
@@ -24,7 +24,7 @@ struct Estimate {
 
 /// Estimates pi as 4 x (fraction of `samples` uniform points of the unit
 /// square inside the quarter disc). Not collective. Throws
-/// std::invalid_argument if samples == 0.
+/// partita::InvalidArgument if samples == 0.
 /// Serial equivalent of the whole kernel: it is serial.
 Estimate pi(std::uint64_t samples, Rng& rng);
 
@@ -47,11 +47,11 @@ void validate(const Box& box);
 /// Estimates the integral of f over box from `samples` uniform points:
 /// volume x mean(f), with standard error volume x sd(f) / sqrt(samples).
 /// f is called as f(std::span<const double> x) -> double. Not collective.
-/// Throws std::invalid_argument for an invalid box or samples < 2.
+/// Throws partita::InvalidArgument for an invalid box or samples < 2.
 template <class F>
 Estimate integrate(F&& f, const Box& box, std::uint64_t samples, Rng& rng) {
   validate(box);
-  if (samples < 2) throw std::invalid_argument("integrate needs samples >= 2 for a standard error");
+  if (samples < 2) throw InvalidArgument("integrate needs samples >= 2 for a standard error");
   std::vector<double> x(box.dim());
   // Welford's update: one pass, no cancellation in the variance.
   double mean = 0.0;

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "partita/context.hpp"
+#include "partita/error.hpp"
 #include "partita/kernels/task_threads.hpp"
 
 namespace partita::kernels::nbody {
@@ -55,7 +57,7 @@ struct Block {
 
 /// The block of n bodies that `rank` of `ranks` owns: whole tiles, spread as
 /// evenly as possible in rank order (the last tile may be short; a rank may
-/// get none). Throws std::invalid_argument unless 0 <= rank < ranks.
+/// get none). Throws partita::InvalidArgument unless 0 <= rank < ranks.
 Block block_range(std::uint64_t n, int ranks, int rank);
 
 /// Bodies `block` of n equal-mass bodies (total mass 1) uniform in the unit
@@ -69,7 +71,7 @@ Bodies uniform_sphere(std::uint64_t n, Block block, std::uint64_t seed, double g
 /// own block; blocks are in rank order. Uses at most `threads` OpenMP threads;
 /// only the calling thread calls MPI (tag 0x6e62 on comm), so under
 /// MPI_THREAD_FUNNELED call it from the main thread. Throws
-/// std::invalid_argument on every rank if any rank's input is invalid
+/// partita::InvalidArgument on every rank if any rank's input is invalid
 /// (arrays of unequal length, non-finite values, softening <= 0, threads < 1).
 void accelerations(const Bodies& local, const Gravity& gravity, Accelerations& out, MPI_Comm comm,
                    int threads = task_threads());
@@ -94,5 +96,18 @@ struct Energy {
 /// thread count (with tile-aligned blocks): each sum over bodies is exact in
 /// fixed point, then rounded once. Collective on comm, like accelerations().
 Energy energy(const Bodies& local, const Gravity& gravity, MPI_Comm comm, int threads = task_threads());
+
+// The same three on a Context: its communicator, and its threads() (a
+// Runtime's thread count, whatever OMP_NUM_THREADS says). Collective on
+// ctx.comm().
+inline void accelerations(const Bodies& local, const Gravity& gravity, Accelerations& out, const Context& ctx) {
+  accelerations(local, gravity, out, ctx.comm(), ctx.threads());
+}
+inline void leapfrog_step(Bodies& local, Accelerations& acc, double dt, const Gravity& gravity, const Context& ctx) {
+  leapfrog_step(local, acc, dt, gravity, ctx.comm(), ctx.threads());
+}
+inline Energy energy(const Bodies& local, const Gravity& gravity, const Context& ctx) {
+  return energy(local, gravity, ctx.comm(), ctx.threads());
+}
 
 }  // namespace partita::kernels::nbody

@@ -12,6 +12,7 @@
 #include <span>
 
 #include "partita/context.hpp"
+#include "partita/error.hpp"
 #include "partita/kernels/exact_sum.hpp"
 
 namespace partita::kernels::reduce {
@@ -39,7 +40,7 @@ double sum(const Context& ctx, std::span<const double> local);
 /// below 2^-969 in magnitude (its rounding error is then itself rounded, off
 /// by at most 2^-1075; still reproducible). Collective on ctx.comm(); every
 /// rank needs x.size() == y.size(), else every rank throws
-/// std::invalid_argument.
+/// partita::InvalidArgument.
 double dot(const Context& ctx, std::span<const double> x, std::span<const double> y);
 
 /// sqrt of the sum of squares taken as in dot(x, x), i.e. within about one

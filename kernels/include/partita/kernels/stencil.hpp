@@ -13,6 +13,9 @@
 #include <memory>
 #include <vector>
 
+#include "partita/context.hpp"
+#include "partita/error.hpp"
+
 namespace partita::kernels::stencil {
 
 namespace detail {
@@ -31,8 +34,8 @@ struct HeatOptions {
   /// stable up to 0.25). 0.25 makes each step Jacobi's average of the four
   /// neighbours, which converges to the steady state (Laplace's equation).
   double alpha = 0.25;
-  /// OpenMP threads per rank at most; 0: omp_get_max_threads() when
-  /// constructed. A block uses one thread per 2^14 of its points at most:
+  /// OpenMP threads per rank at most; 0: the Context's threads() when built
+  /// from a Context, else omp_get_max_threads() when constructed. A block uses one thread per 2^14 of its points at most:
   /// fewer points do not pay for a thread.
   int threads = 0;
   /// true: update the points that need no halo while halos travel. false:
@@ -88,15 +91,20 @@ class Heat2D {
   /// blocks on a process grid from MPI_Dims_create (oriented to cut the
   /// fewest points; another factorisation only if that one leaves a block
   /// empty), uneven splits differing by at most one row or column.
-  /// Throws std::invalid_argument, on every rank, if nx or ny < 3, alpha is
+  /// Throws partita::InvalidArgument, on every rank, if nx or ny < 3, alpha is
   /// outside (0, 0.25], threads < 0, the interior has too few points to give
   /// every rank one, or initial() returns a non-finite value (the message
   /// names the first such point). If initial() throws, the ranks where it
-  /// threw rethrow its exception and the others throw std::runtime_error.
+  /// threw rethrow its exception and the others throw partita::Error naming the
+  /// first such rank.
   /// Throws partita::MpiError if MPI offers less than MPI_THREAD_FUNNELED or
   /// the caller is not the thread that initialised MPI (not on MPI_COMM_SELF).
   /// Every rank must pass the same nx, ny and options.
   Heat2D(MPI_Comm comm, std::size_t nx, std::size_t ny, const Initial& initial, HeatOptions options = {});
+  /// The same on ctx.comm(), where options.threads == 0 means ctx.threads():
+  /// a Runtime's thread count (RuntimeOptions::threads) reaches the kernel
+  /// whatever OMP_NUM_THREADS says. Collective on ctx.comm().
+  Heat2D(const Context& ctx, std::size_t nx, std::size_t ny, const Initial& initial, HeatOptions options = {});
   ~Heat2D();  ///< frees what it created (collective on comm in MPI's terms)
 
   Heat2D(const Heat2D&) = delete;
@@ -117,7 +125,7 @@ class Heat2D {
   double max_change() const noexcept;
 
   /// The whole ny x nx field, row-major, on `root` (an empty vector on the
-  /// other ranks). Collective. Throws std::length_error, on every rank, if
+  /// other ranks). Collective. Throws partita::InvalidArgument, on every rank, if
   /// the grid has more than INT_MAX points (MPI counts are ints).
   std::vector<double> gather(int root = 0) const;
   /// The whole field on every rank. Collective; throws like gather().

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "partita/error.hpp"
 #include "partita/rng.hpp"
 
 namespace partita::kernels::synthetic {
@@ -15,7 +16,7 @@ namespace partita::kernels::synthetic {
 enum class Distribution { constant, uniform, exponential, pareto };
 
 /// "constant" -> Distribution::constant, and so on; throws
-/// std::invalid_argument for any other name.
+/// partita::InvalidArgument for any other name.
 Distribution parse_distribution(const std::string& name);
 
 /// Iterations of burn()'s loop per microsecond. Measured once (see
@@ -29,13 +30,13 @@ inline constexpr double iterations_per_us = 640.0;
 ///   exponential  rate 1 / mean_us
 ///   pareto       shape alpha, scale mean_us (alpha - 1) / alpha
 /// Uses the first uniform() of rng, so the cost of Rng(seed, task) is a pure
-/// function of (seed, task). Not collective. Throws std::invalid_argument if
+/// function of (seed, task). Not collective. Throws partita::InvalidArgument if
 /// mean_us is negative or not finite, or for pareto if alpha <= 1 (its mean
 /// would be infinite) or not finite.
 double task_cost_us(Distribution distribution, double mean_us, double alpha, Rng& rng);
 
 /// round(cost_us x iterations_per_us), saturated at 2^62 so a far Pareto
-/// tail cannot overflow. Throws std::invalid_argument if cost_us is negative
+/// tail cannot overflow. Throws partita::InvalidArgument if cost_us is negative
 /// or NaN.
 std::uint64_t iterations_for(double cost_us);
 

@@ -4,6 +4,8 @@
 // kernel headers never need OpenMP.
 #pragma once
 
+#include "partita/error.hpp"
+
 namespace partita::kernels {
 
 /// omp_get_max_threads() of the calling thread: the threads its next
@@ -11,7 +13,7 @@ namespace partita::kernels {
 /// tasks) that is threads_per_task. At least 1. Not collective.
 int task_threads();
 
-/// Throws std::invalid_argument naming `function` unless threads >= 1.
+/// Throws partita::InvalidArgument naming `function` unless threads >= 1.
 void check_threads(int threads, const char* function);
 
 }  // namespace partita::kernels
