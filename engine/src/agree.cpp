@@ -56,7 +56,7 @@ void rethrow_on_every_rank(const Context& ctx, const std::exception_ptr& error, 
   message.resize(static_cast<std::size_t>(length));
   MPI_Bcast(message.data(), length, MPI_CHAR, failed, ctx.comm());
   if (error) std::rethrow_exception(error);
-  throw Error(std::string(where) + ": rank " + std::to_string(failed) + " failed: " + message);
+  throw RankFailed(failed, std::string(where) + ": rank " + std::to_string(failed) + " failed: " + message);
 }
 
 }  // namespace partita

@@ -28,7 +28,7 @@ int first_rank(const Context& ctx, bool flag);
 /// Turns an error caught on some ranks into an exception on every rank.
 /// Collective. If `error` is null on every rank, returns. Otherwise every rank
 /// throws: a rank holding an error rethrows its own (its type is kept), and
-/// the others throw partita::Error "<where>: rank R failed: <message>", with
+/// the others throw partita::RankFailed "<where>: rank R failed: <message>", with
 /// R the lowest failing rank and its exception's what(). Typical use:
 ///   std::exception_ptr error;
 ///   try { local_work(); } catch (...) { error = std::current_exception(); }

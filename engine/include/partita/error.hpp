@@ -33,4 +33,16 @@ class InvalidArgument : public Error {
   using Error::Error;
 };
 
+/// Thrown on the ranks that did not fail, when a collective learns that
+/// another rank did (rethrow_on_every_rank): names that rank. The failing
+/// rank itself rethrows its own exception.
+class RankFailed : public Error {
+ public:
+  RankFailed(int rank, const std::string& message) : Error(message), rank_(rank) {}
+  int rank() const noexcept { return rank_; }
+
+ private:
+  int rank_;
+};
+
 }  // namespace partita

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -67,22 +68,26 @@ std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::option
   if (ctx.size() == 1) return mine;
   std::optional<AgreementWatchdog> watchdog;
   if (mine) watchdog.emplace(ctx, *mine);
-  // The first failing rank, how many failed, and whether they all say the
-  // same (a bad job file fails every rank alike: no rank to name).
+  // The first rank with a failure of its own (an echo of another rank's
+  // counts only where no rank has one), how many failed, and whether they
+  // all say the same (a bad job file fails every rank alike: no rank to name).
   const std::uint64_t said = mine ? std::hash<std::string>{}(mine->message) : 0;
-  int first = mine ? ctx.rank() : ctx.size();
-  int failed = mine ? 1 : 0;
+  const int size = ctx.size();
+  int first = !mine ? 2 * size : mine->echo ? size + ctx.rank() : ctx.rank();
+  int failed = mine && !mine->echo ? 1 : 0;
   std::uint64_t lowest = mine ? said : UINT64_MAX;
   std::uint64_t highest = said;
   MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, ctx.comm());
   MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, ctx.comm());
   MPI_Allreduce(MPI_IN_PLACE, &lowest, 1, MPI_UINT64_T, MPI_MIN, ctx.comm());
   MPI_Allreduce(MPI_IN_PLACE, &highest, 1, MPI_UINT64_T, MPI_MAX, ctx.comm());
-  if (first == ctx.size()) return std::nullopt;
+  if (first == 2 * size) return std::nullopt;
+  first = first < size ? first : first - size;
+  failed = std::max(failed, 1);
   JobFailure agreed{mine ? mine->code : 0, mine ? mine->message : std::string()};
   MPI_Bcast(&agreed.code, 1, MPI_INT, first, ctx.comm());
   agreed.message = broadcast_text(ctx, agreed.message, first);
-  if (!name_rank || (failed == ctx.size() && lowest == highest)) return agreed;
+  if (!name_rank || (failed == size && lowest == highest)) return agreed;
   agreed.message = fmt::format("rank {}: {}{}", first, agreed.message,
                                failed > 1 ? fmt::format(" ({} other rank(s) failed too)", failed - 1) : "");
   return agreed;

@@ -11,6 +11,8 @@ namespace partita::launch {
 JobFailure failure_of(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
+  } catch (const RankFailed& e) {
+    return {exit_internal, e.what(), true};
   } catch (const JobError& e) {
     return {e.code(), e.what()};
   } catch (const SpecError& e) {

@@ -13,6 +13,9 @@ namespace partita::launch {
 struct JobFailure {
   int code = 0;         ///< an ExitCode (commands/exit_codes.hpp)
   std::string message;  ///< one line: the file, key or task, and the cause
+  /// Only an echo of another rank's failure (partita::RankFailed): the
+  /// agreement reports the original instead.
+  bool echo = false;
 };
 
 /// A failure whose exit code the thrower knows (a lost fork server: 75).
@@ -27,7 +30,7 @@ class JobError : public Error {
 
 /// The failure an exception stands for: bad input (SpecError) exits 2, a
 /// file that cannot be written (IoError) 74, memory exhausted or anything
-/// unexpected 1, a JobError its own code.
+/// unexpected 1, a JobError its own code; a RankFailed is an echo.
 JobFailure failure_of(const std::exception_ptr& error);
 
 }  // namespace partita::launch

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <toml.hpp>
 
+#include "partita/error.hpp"
 #include "spec/deadline.hpp"
 #include "spec/spec_error.hpp"
 #include "spec/spec_text_check.hpp"
@@ -275,7 +276,7 @@ Schedule read_schedule(const Reader& reader, const toml::value& value) {
   const auto parse = [&](const toml::value& where, const std::string& text) {
     try {
       return Schedule::parse(text);
-    } catch (const std::invalid_argument& e) {
+    } catch (const InvalidArgument& e) {
       reader.fail(where, e.what());
     }
   };
