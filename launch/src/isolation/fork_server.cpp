@@ -1,5 +1,6 @@
 #include "isolation/fork_server.hpp"
 
+#include <fmt/format.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -7,12 +8,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <set>
 #include <string>
+#include <thread>
 
-#include "partita/error.hpp"
 #include "spec/task_space.hpp"
 #include "isolation/worker_process.hpp"
 
@@ -63,6 +65,33 @@ bool send_reply(int channel, const Reply& reply, int passed_fd) {
     std::memcpy(CMSG_DATA(header), &passed_fd, sizeof(int));
   }
   return ::sendmsg(channel, &message, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof reply);
+}
+
+// "killed by signal 9 (Killed)" for the server's wait status.
+std::string describe_end(int status) {
+  if (WIFSIGNALED(status)) {
+    const char* name = ::strsignal(WTERMSIG(status));
+    return fmt::format("killed by signal {} ({})", WTERMSIG(status), name ? name : "unknown");
+  }
+  if (WIFEXITED(status)) return fmt::format("exited with status {}", WEXITSTATUS(status));
+  return "ended";
+}
+
+// How the server ended, once its channel has broken. A dying process closes
+// its files before it becomes a zombie, so give it a moment to finish dying;
+// one that lingers is no use to the rank and is killed.
+std::string reap_server(pid_t server) {
+  int status = 0;
+  for (int tries = 0; tries < 100; ++tries) {
+    const pid_t got = ::waitpid(server, &status, WNOHANG);
+    if (got == server) return describe_end(status);
+    if (got < 0 && errno != EINTR) return "ended";
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(server, SIGKILL);
+  while (::waitpid(server, &status, 0) < 0 && errno == EINTR) {
+  }
+  return "its channel broke, so it was killed";
 }
 
 // The server's loop: single-threaded, so fork is safe here. Ends when the
@@ -117,7 +146,7 @@ ForkServer::ForkServer(const JobSpec& job) {
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) fail("cannot create a socket");
   const pid_t rank = ::getpid();
   server_ = ::fork();
-  if (server_ < 0) fail("cannot fork the worker server");
+  if (server_ < 0) fail("cannot fork the worker process server");
   if (server_ == 0) {
     ::close(pair[0]);
     detach_from_signals(rank);
@@ -129,8 +158,27 @@ ForkServer::ForkServer(const JobSpec& job) {
 
 ForkServer::~ForkServer() {
   ::close(channel_);
-  while (::waitpid(server_, nullptr, 0) < 0 && errno == EINTR) {
+  while (server_ > 0 && ::waitpid(server_, nullptr, 0) < 0 && errno == EINTR) {
   }
+}
+
+// Called with mutex_ held, when a request or its reply could not pass. The
+// first caller reaps the server and words the message; later callers, on
+// any thread, rethrow it.
+void ForkServer::lose(const std::string& noticed) {
+  if (lost_.empty()) {
+    const pid_t server = server_;
+    const std::string how = reap_server(server);
+    server_ = -1;
+    lost_ = fmt::format("isolation = \"process\": the worker process server (pid {}) is gone: {}, found {}", server,
+                        how, noticed);
+  }
+  throw ForkServerLost(lost_);
+}
+
+std::string ForkServer::lost() const {
+  const std::lock_guard lock(mutex_);
+  return lost_;
 }
 
 ForkServer::Worker ForkServer::spawn(int threads) {
@@ -141,8 +189,9 @@ ForkServer::Worker ForkServer::spawn(int threads) {
   if (::sched_getaffinity(0, sizeof request.cpus, &request.cpus) != 0) fail("cannot read the thread's CPU mask");
 
   const std::lock_guard lock(mutex_);
+  if (!lost_.empty()) throw ForkServerLost(lost_);
   if (::send(channel_, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
-    fail("the worker server is gone");
+    lose(fmt::format("when asking it for a worker process ({})", std::strerror(errno)));
   }
   Reply reply;
   msghdr message{};
@@ -155,7 +204,7 @@ ForkServer::Worker ForkServer::spawn(int threads) {
   ssize_t got = 0;
   while ((got = ::recvmsg(channel_, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
   }
-  if (got != static_cast<ssize_t>(sizeof reply)) fail("the worker server is gone");
+  if (got != static_cast<ssize_t>(sizeof reply)) lose("while waiting for the worker process it was asked for");
   if (reply.pid < 0) {
     errno = reply.status;
     fail("cannot fork a worker process");
@@ -163,7 +212,7 @@ ForkServer::Worker ForkServer::spawn(int threads) {
   Worker worker;
   worker.pid = reply.pid;
   const cmsghdr* header = CMSG_FIRSTHDR(&message);
-  if (header == nullptr || header->cmsg_type != SCM_RIGHTS) fail("the worker server sent no socket");
+  if (header == nullptr || header->cmsg_type != SCM_RIGHTS) fail("the worker process server sent no socket");
   std::memcpy(&worker.socket, CMSG_DATA(header), sizeof(int));
   return worker;
 }
@@ -173,12 +222,18 @@ int ForkServer::reap(pid_t pid) {
   request.op = Op::reap;
   request.pid = pid;
   const std::lock_guard lock(mutex_);
+  if (!lost_.empty()) throw ForkServerLost(lost_);
+  if (::send(channel_, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
+    lose(fmt::format("when asking it to reap worker process {} ({})", pid, std::strerror(errno)));
+  }
   Reply reply;
-  if (::send(channel_, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) return 0;
   ssize_t got = 0;
   while ((got = ::recv(channel_, &reply, sizeof reply, 0)) < 0 && errno == EINTR) {
   }
-  return got == static_cast<ssize_t>(sizeof reply) ? reply.status : 0;
+  if (got != static_cast<ssize_t>(sizeof reply)) {
+    lose(fmt::format("while waiting for it to reap worker process {}", pid));
+  }
+  return reply.status;
 }
 
 }  // namespace partita::launch

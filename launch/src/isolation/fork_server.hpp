@@ -10,10 +10,21 @@
 #include <sys/types.h>
 
 #include <mutex>
+#include <string>
 
+#include "partita/error.hpp"
 #include "spec/job_spec.hpp"
 
 namespace partita::launch {
+
+/// The rank's fork server died (or its channel broke): no worker can start
+/// or be reaped on this rank again, and the worker in flight died with it.
+/// No task is to blame: the rank should stop, keeping what is journaled, so
+/// that a resume runs the rest, rather than fail every remaining task.
+class ForkServerLost : public Error {
+ public:
+  using Error::Error;
+};
 
 class ForkServer {
  public:
@@ -35,16 +46,24 @@ class ForkServer {
 
   /// A new worker bound to the calling thread's CPUs, running each task's
   /// kernel with `threads` OpenMP threads. Thread-safe. Throws partita::Error
-  /// when the server cannot fork (process or memory limits).
+  /// when the server cannot fork (process or memory limits), ForkServerLost
+  /// when the server is gone.
   Worker spawn(int threads);
   /// Waits until the server's child `pid` has ended and returns its wait
-  /// status (as waitpid gives it). Thread-safe.
+  /// status (as waitpid gives it). Thread-safe. Throws ForkServerLost when
+  /// the server is gone.
   int reap(pid_t pid);
+  /// "" while the server works; once it is lost, the message every
+  /// ForkServerLost it threw carries. Thread-safe.
+  std::string lost() const;
 
  private:
-  pid_t server_ = -1;
+  [[noreturn]] void lose(const std::string& noticed);
+
+  pid_t server_ = -1;  ///< -1 once reaped
   int channel_ = -1;
-  std::mutex mutex_;  // one request and its reply at a time
+  std::string lost_;          ///< see lost()
+  mutable std::mutex mutex_;  ///< one request and its reply at a time; guards lost_
 };
 
 }  // namespace partita::launch

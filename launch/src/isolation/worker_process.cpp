@@ -93,30 +93,64 @@ WorkerProcess::~WorkerProcess() {
   if (worker_.socket >= 0) ::close(worker_.socket);
 }
 
-// The worker is dead or killed: close its socket, collect its exit status
-// (so no zombie waits for the server's end) and report the attempt as a
-// crash, with `why` or else how the process ended.
-IsolatedAttempt WorkerProcess::crashed(const std::string& why) {
+// Closes the worker's socket and collects its exit status, so that no
+// zombie waits for the server's end. Throws ForkServerLost.
+int WorkerProcess::discard_worker() {
   const pid_t pid = worker_.pid;
   ::close(worker_.socket);
   worker_ = {};
-  const int status = server_->reap(pid);
+  return server_->reap(pid);
+}
+
+// The worker is dead or killed: report the attempt as a crash, with `why`
+// or else how the process ended.
+IsolatedAttempt WorkerProcess::crashed(const std::string& why) {
+  const int status = discard_worker();
   return {why.empty() ? describe_exit(status) : why, true};
 }
 
-IsolatedAttempt WorkerProcess::run(std::uint64_t task, std::uint64_t point, std::span<double> out) {
-  if (worker_.socket < 0) {
-    try {
-      worker_ = server_->spawn(threads_);
-    } catch (const Error& e) {
-      return {e.what(), false};  // not the task's fault: no crash counted
-    }
+// An idle worker never writes, so any event on its socket (end of file,
+// hang-up, error) means it died since its last reply: the out-of-memory
+// killer picks large idle processes too.
+bool WorkerProcess::idle_worker_died() const {
+  pollfd socket{worker_.socket, POLLIN | POLLRDHUP, 0};
+  int events = 0;
+  while ((events = ::poll(&socket, 1, 0)) < 0 && errno == EINTR) {
   }
+  return events != 0;
+}
+
+// Hands the task to a worker that is alive, replacing one that died idle
+// without blaming this task: the task reaches no process that then dies of
+// it. A send that fails passed no byte (a packet is all or nothing), so the
+// worker died before the task too. False, with `unsent` the attempt's
+// outcome, when no worker can be had (fork refused, or even a fresh worker
+// dead before its first task): not the task's doing, so no crash either.
+bool WorkerProcess::sent_to_live_worker(std::uint64_t task, std::uint64_t point, IsolatedAttempt& unsent) {
   const TaskRequest request{task, point};
-  if (::send(worker_.socket, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
-    return crashed("");
+  for (int fresh = 0; fresh < 2; ++fresh) {
+    if (worker_.socket >= 0 && idle_worker_died()) discard_worker();
+    if (worker_.socket < 0) {
+      try {
+        worker_ = server_->spawn(threads_);
+      } catch (const ForkServerLost&) {
+        throw;
+      } catch (const Error& e) {
+        unsent = {e.what(), false};
+        return false;
+      }
+    }
+    if (::send(worker_.socket, &request, sizeof request, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof request)) {
+      return true;
+    }
+    unsent = {"worker process ended before its task was sent: " + describe_exit(discard_worker()), false};
   }
-  // Wait for the reply (or the worker's end), at most the timeout.
+  return false;
+}
+
+// Waits for the reply (or the worker's end), at most the timeout. The task
+// was sent, so a worker that dies now died of it: a crash.
+IsolatedAttempt WorkerProcess::await_reply(std::span<double> out) {
   using Clock = std::chrono::steady_clock;
   const auto limit = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(timeout_seconds_));
@@ -152,6 +186,12 @@ IsolatedAttempt WorkerProcess::run(std::uint64_t task, std::uint64_t point, std:
   std::memcpy(out.data(), reply_.data() + sizeof head, out.size() * sizeof(double));
   if (head.failed == 0) return {};
   return {std::string(reply_.data() + sizeof head + out.size() * sizeof(double), head.message_bytes), false};
+}
+
+IsolatedAttempt WorkerProcess::run(std::uint64_t task, std::uint64_t point, std::span<double> out) {
+  IsolatedAttempt unsent;
+  if (!sent_to_live_worker(task, point, unsent)) return unsent;
+  return await_reply(out);
 }
 
 }  // namespace partita::launch

@@ -2,7 +2,8 @@
 // point) over a socket, the worker process evaluates it and sends back the
 // outputs or the kernel's message. A worker that dies (segfault, abort, the
 // out-of-memory killer) or runs past the timeout fails that attempt as a
-// crash, and the next attempt gets a fresh worker.
+// crash, and the next attempt gets a fresh worker. A worker that died idle,
+// between tasks, is replaced before the next task and blames none.
 #pragma once
 
 #include <cstdint>
@@ -34,10 +35,16 @@ class WorkerProcess {
   WorkerProcess& operator=(const WorkerProcess&) = delete;
 
   /// Runs task `task` (its parameters: spec-order point `point`) and writes
-  /// its outputs into `out`. Never throws.
+  /// its outputs into `out`. Every problem of the worker's is the attempt's
+  /// outcome, except the loss of the rank's fork server, which is no outcome
+  /// of the task's: that throws ForkServerLost.
   IsolatedAttempt run(std::uint64_t task, std::uint64_t point, std::span<double> out);
 
  private:
+  bool sent_to_live_worker(std::uint64_t task, std::uint64_t point, IsolatedAttempt& unsent);
+  bool idle_worker_died() const;
+  int discard_worker();
+  IsolatedAttempt await_reply(std::span<double> out);
   IsolatedAttempt crashed(const std::string& why);
 
   ForkServer* server_;
