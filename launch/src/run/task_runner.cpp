@@ -110,7 +110,18 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
             problem = attempt_task(job, params, task, out);
             continue;
           }
-          const IsolatedAttempt outcome = isolated[worker].run(task, space.spec_position(space.point_of(task)), out);
+          IsolatedAttempt outcome;
+          try {
+            outcome = isolated[worker].run(task, space.spec_position(space.point_of(task)), out);
+          } catch (const ForkServerLost& e) {
+            // No worker can start on this rank again, through no fault of
+            // this task: stop the rank and leave the task unjournaled (it
+            // reruns on resume).
+            values.resize(values.size() - outputs);
+            results.stop_problems[worker] = e.what();
+            options.stop->raise(StopReason::isolation);
+            return;
+          }
           problem = outcome.problem;
           if (outcome.crashed) {
             // Crashes count toward quarantine across runs.
