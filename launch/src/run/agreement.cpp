@@ -17,42 +17,30 @@
 
 namespace partita::launch {
 
-namespace {
+FailureWatchdog::FailureWatchdog(const Context& ctx) : ctx_(ctx) {}
 
-// While a failed rank waits at an agreement point: if the others have not
-// come within the patience, nothing will ever tell them, so end the job.
-class AgreementWatchdog {
- public:
-  AgreementWatchdog(const Context& ctx, const JobFailure& failure) {
-    thread_ = std::thread([this, &ctx, failure] {
-      std::unique_lock lock(mutex_);
-      const auto patience = std::chrono::duration<double>(agreement_patience());
-      if (agreed_.wait_for(lock, patience, [this] { return done_; })) return;
-      JobFailure stuck = failure;
-      stuck.message = fmt::format("rank {}: {} (the other ranks did not answer within {:.0f} s: aborting the job)",
-                                  ctx.rank(), failure.message, agreement_patience());
-      abort_job(ctx, stuck);
-    });
+FailureWatchdog::~FailureWatchdog() {
+  {
+    std::lock_guard lock(mutex_);
+    done_ = true;
   }
-  ~AgreementWatchdog() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    agreed_.notify_all();
-    thread_.join();
-  }
-  AgreementWatchdog(const AgreementWatchdog&) = delete;
-  AgreementWatchdog& operator=(const AgreementWatchdog&) = delete;
+  agreed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
 
- private:
-  std::mutex mutex_;
-  std::condition_variable agreed_;
-  bool done_ = false;
-  std::thread thread_;
-};
-
-}  // namespace
+void FailureWatchdog::arm(const JobFailure& failure) {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable() || done_) return;  // the first failure is the one to report
+  thread_ = std::thread([this, failure] {
+    std::unique_lock wait(mutex_);
+    const auto patience = std::chrono::duration<double>(agreement_patience());
+    if (agreed_.wait_for(wait, patience, [this] { return done_; })) return;
+    JobFailure stuck = failure;
+    stuck.message = fmt::format("rank {}: {} (the other ranks did not answer within {:.0f} s: aborting the job)",
+                                ctx_.rank(), failure.message, agreement_patience());
+    abort_job(ctx_, stuck);
+  });
+}
 
 double agreement_patience() {
   if (const char* text = std::getenv("PARTITA_AGREEMENT_SECONDS")) {
@@ -66,8 +54,8 @@ double agreement_patience() {
 std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::optional<JobFailure>& mine,
                                            bool name_rank) {
   if (ctx.size() == 1) return mine;
-  std::optional<AgreementWatchdog> watchdog;
-  if (mine) watchdog.emplace(ctx, *mine);
+  FailureWatchdog watchdog(ctx);
+  if (mine) watchdog.arm(*mine);
   // The first rank with a failure of its own (an echo of another rank's
   // counts only where no rank has one), how many failed, and whether they
   // all say the same (a bad job file fails every rank alike: no rank to name).

@@ -3,8 +3,11 @@
 // (or none), so no rank returns while another waits in a collective.
 #pragma once
 
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "partita/context.hpp"
 #include "run/job_failure.hpp"
@@ -23,6 +26,27 @@ namespace partita::launch {
 /// rank that reads them (rank 0), and the message needs no rank.
 std::optional<JobFailure> agree_on_failure(const Context& ctx, const std::optional<JobFailure>& mine,
                                            bool name_rank = true);
+
+/// A failed rank's guard while it waits for the others to hear of its
+/// failure (at an agreement point of its own, or of the engine's): armed
+/// with the first failure, it prints it and aborts the job (abort_job) if
+/// it is not destroyed within agreement_patience(). Thread-safe.
+class FailureWatchdog {
+ public:
+  explicit FailureWatchdog(const Context& ctx);
+  ~FailureWatchdog();  ///< the agreement was reached: disarms
+  FailureWatchdog(const FailureWatchdog&) = delete;
+  FailureWatchdog& operator=(const FailureWatchdog&) = delete;
+
+  void arm(const JobFailure& failure);
+
+ private:
+  const Context& ctx_;
+  std::mutex mutex_;
+  std::condition_variable agreed_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 /// Collective: rank 0's exit code, on every rank.
 int agree_on_code(const Context& ctx, int code_on_rank_0);

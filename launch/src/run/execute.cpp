@@ -81,9 +81,12 @@ ExecutedRun execute(const Context& ctx, const RunOptions& options, PreparedRun& 
                                         std::chrono::duration<double>(*deadline.seconds));
   }
   std::optional<JobFailure> loop_failure;
+  FailureWatchdog watchdog(ctx);
+  task_options.watchdog = &watchdog;
   {
     // The grace period's end abandons running tasks but keeps what is journaled.
-    const SignalStop signals(stop, options.grace_seconds, exit_interrupted, [journal] {
+    const SignalStop signals(stop, options.grace_seconds, exit_interrupted, [journal, lock = run.lock.get()] {
+      if (lock != nullptr) lock->mark_stopping();
       try {
         if (journal != nullptr) journal->flush();
       } catch (const Error&) {

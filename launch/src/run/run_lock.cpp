@@ -9,8 +9,22 @@
 #include <thread>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace partita::launch {
+
+namespace {
+
+constexpr std::string_view stopping_mark = ", stopping";
+
+// "pid 123 on host" (", stopping" once a signal came), as the holder wrote it.
+std::string holder_of(int fd) {
+  char holder[256] = {};
+  const auto got = ::pread(fd, holder, sizeof holder - 1, 0);
+  return got > 0 ? std::string(holder, static_cast<std::size_t>(got)) : std::string();
+}
+
+}  // namespace
 
 RunLock::RunLock(const std::filesystem::path& output_dir) {
   const auto path = output_dir / ".partita.lock";
@@ -20,17 +34,19 @@ RunLock::RunLock(const std::filesystem::path& output_dir) {
     return;
   }
   // The ranks of a run stopped by a signal may still be writing for a moment
-  // after mpirun has returned: an immediate --resume waits for them.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0 && std::chrono::steady_clock::now() < give_up) {
+  // after mpirun has returned: an immediate --resume waits for a holder that
+  // said it is stopping, never for one that is running.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0 && holder_of(fd).ends_with(stopping_mark) &&
+         std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    char holder[256] = {};
-    [[maybe_unused]] const auto got = ::pread(fd, holder, sizeof holder - 1, 0);
+    const std::string holder = holder_of(fd);
     problem_ = "output directory '" + output_dir.string() + "' is in use by another partita run (" +
-               (holder[0] != '\0' ? std::string(holder) : std::string("unknown process")) +
-               "; waited 5 s for it to end): wait for it to end, or stop it, then --resume";
+               (holder.empty() ? std::string("unknown process") : holder) +
+               (holder.ends_with(stopping_mark) ? ", still not ended after 10 s" : "") +
+               "): wait for it to end, or stop it, then --resume";
     ::close(fd);
     return;
   }
@@ -41,6 +57,14 @@ RunLock::RunLock(const std::filesystem::path& output_dir) {
     [[maybe_unused]] const auto wrote = ::pwrite(fd, who.data(), who.size(), 0);
   }
   fd_ = fd;
+}
+
+void RunLock::mark_stopping() noexcept {
+  if (fd_ < 0) return;
+  const std::string who = holder_of(fd_);
+  if (who.ends_with(stopping_mark)) return;
+  const std::string marked = who + std::string(stopping_mark);
+  [[maybe_unused]] const auto wrote = ::pwrite(fd_, marked.data(), marked.size(), 0);
 }
 
 RunLock::~RunLock() {

@@ -11,13 +11,17 @@ namespace partita::launch {
 
 class RunLock {
  public:
-  /// Tries to take the lock; check held() / problem().
+  /// Tries to take the lock (waiting up to 10 s for a holder that marked
+  /// itself stopping); check held() / problem().
   explicit RunLock(const std::filesystem::path& output_dir);
   ~RunLock();
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;
 
   bool held() const noexcept { return fd_ >= 0; }
+  /// Says in the lock file that this run is stopping (a signal came), so a
+  /// --resume started meanwhile waits up to 10 s for it instead of refusing.
+  void mark_stopping() noexcept;
   /// Why the lock could not be taken, naming who holds it; empty if held.
   const std::string& problem() const noexcept { return problem_; }
 

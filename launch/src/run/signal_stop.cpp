@@ -69,13 +69,18 @@ const char* SignalStop::name(int signal) noexcept {
   }
 }
 
-// Waits for a signal, then for the grace period; if the loop has not
+// Waits for a signal, flushes, then waits for the grace period; if the loop has not
 // finished by then, the tasks still running are abandoned (they rerun on
 // resume) and the process ends.
 void SignalStop::watch() {
   std::unique_lock lock(mutex_);
   while (!done_ && first_signal.load() == 0) finished_.wait_for(lock, std::chrono::milliseconds(50));
   if (done_) return;
+  // What finished before the signal goes to disk now: under mpirun, Ctrl-C
+  // is followed by SIGKILL about 2 s later, whatever the grace period.
+  lock.unlock();
+  if (on_abandon_) on_abandon_();
+  lock.lock();
   const auto grace = std::chrono::duration<double>(grace_seconds_);
   if (finished_.wait_for(lock, grace, [this] { return done_; })) return;
   std::fprintf(stderr, "partita: grace period of %.0f s over: abandoning the tasks still running\n", grace_seconds_);

@@ -83,9 +83,7 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
       isolated.emplace_back(*options.isolation, options.loop.threads_per_task, options.timeout_seconds);
     }
   }
-  return for_each(
-      ctx, todo.size(),
-      [&](std::uint64_t position) {
+  const auto run_one = [&](std::uint64_t position) {
         const std::uint64_t task = todo[position];
         fault_point(ctx.rank(), "stuck");
         fault_point(ctx.rank(), "loop");
@@ -146,6 +144,18 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
             j.append_failure(task, attempts, problem);
           }
         });
+  };
+  return for_each(
+      ctx, todo.size(),
+      [&](std::uint64_t position) {
+        try {
+          run_one(position);
+        } catch (...) {
+          // The other ranks hear of it only when they reach the loop's end,
+          // which a rank inside a task that never ends does not.
+          if (options.watchdog != nullptr) options.watchdog->arm(failure_of(std::current_exception()));
+          throw;
+        }
       },
       options.loop);
 }

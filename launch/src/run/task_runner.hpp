@@ -16,6 +16,7 @@
 #include "partita/for_each.hpp"
 #include "partita/journal.hpp"
 #include "isolation/fork_server.hpp"
+#include "run/agreement.hpp"
 #include "run/stop_flag.hpp"
 #include "spec/task_space.hpp"
 
@@ -79,6 +80,9 @@ struct TaskRunOptions {
   int quarantine_after = 2;
   /// Per task: crashes journaled by earlier runs (empty: none).
   std::span<const std::uint8_t> earlier_crashes;
+  /// Armed when something escapes a task (not a kernel's failure: memory
+  /// exhausted, a bug), before the loop tells the other ranks.
+  FailureWatchdog* watchdog = nullptr;
 };
 
 /// Runs the tasks of `todo` (task ids) this rank is given; loop.order, if
