@@ -3,6 +3,10 @@
 // directory appears).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <string>
+#include <vector>
+
 #include "cli_checks.hpp"
 #include "cli_runner.hpp"
 #include "test_dir.hpp"
@@ -189,6 +193,72 @@ TEST_F(BadInput, NoSubcommand) {
 TEST_F(BadInput, RunWithoutJobFile) {
   const auto result = run_shell(partita("run"));
   expect_usage_error(result, "", {"job"});
+}
+
+// --- name: it is printed and names the output directory --------------------
+
+struct BadName {
+  const char* name;
+  const char* toml;   ///< the value of name = ..., as TOML writes it
+  const char* shown;  ///< how the message shows it
+};
+
+class BadInputName : public BadInput, public ::testing::WithParamInterface<BadName> {};
+
+// Without --out: the default output directory is NAME.out beside the spec.
+TEST_P(BadInputName, IsRefusedShownEscapedAndCreatesNothing) {
+  const auto& c = GetParam();
+  job_ = dir_.write("job.toml", std::string("kernel = \"pi\"\nname = \"") + c.toml + "\"\n[params]\nsamples = 10\n")
+             .string();
+  const auto result = run_shell(partita("run " + quote(job_) + " --quiet"));
+  expect_bad_input(result, at_line(2), {std::string("name = \"") + c.shown + "\"", "printable text", "'/'"});
+  // Not one raw control byte reaches the terminal.
+  for (std::size_t i = 0; i + 1 < result.err.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(result.err[i]);
+    EXPECT_FALSE(byte < 0x20 || byte == 0x7F) << "raw byte " << unsigned{byte} << " at " << i << "\n"
+                                               << describe(result);
+  }
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir_.path())) left.push_back(entry.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"job.toml"});
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Names, BadInputName,
+    ::testing::Values(BadName{"Escape", "pi\\u001b[31mred", "pi\\u001B[31mred"},
+                      BadName{"Bell", "ding\\u0007", "ding\\u0007"},
+                      BadName{"Newline", "two\\nlines", "two\\nlines"},
+                      BadName{"Nul", "a\\u0000b", "a\\u0000b"},
+                      BadName{"C1Control", "csi\\u009b2J", "csi\\u009B2J"},
+                      BadName{"Slash", "../../elsewhere", "../../elsewhere"},
+                      BadName{"RightToLeftOverride", "\\u202Etxt.exe", "\\u202Etxt.exe"}),
+    [](const auto& test) { return std::string(test.param.name); });
+
+// --- TOML syntax: the line where the broken construct starts -------------
+
+TEST_F(BadInput, UnclosedListNamesTheLineItStartsOn) {
+  // toml11 stops at line 5, which holds nothing wrong.
+  const auto result = run_job("kernel = \"pi\"\nname = \"x\"\n\nseed = [1, 2\nrepeat = 3\n");
+  expect_bad_input(result, at_line(4), {"malformed TOML", "array starts here", "at line 5"});
+  expect_nothing_ran();
+}
+
+// --- integers written as reals -------------------------------------------
+
+TEST_F(BadInput, RealThatIsNotAnIntegerSaysSo) {
+  const auto result = run_job("kernel = \"pi\"\n[params]\nsamples = 1.5\n");
+  expect_bad_input(result, at_line(3), {"params.samples = 1.5", "must be an integer in [1, ", "1.5 is not one"});
+  expect_nothing_ran();
+}
+
+TEST_F(BadInput, RealThatIsAnIntegerRunsAsThatInteger) {
+  const auto as_real = dir_.write("real.toml", "kernel = \"pi\"\nseed = 3\nrepeat = 2e0\n[params]\nsamples = 1e3\n");
+  const auto as_integer = dir_.write("integer.toml", "kernel = \"pi\"\nseed = 3\nrepeat = 2\n[params]\nsamples = 1000\n");
+  expect_success(run_shell(partita("run " + quote(as_real.string()) + " --out " + quote((dir_ / "a").string()) +
+                                   " --quiet --threads 1")));
+  expect_success(run_shell(partita("run " + quote(as_integer.string()) + " --out " + quote((dir_ / "b").string()) +
+                                   " --quiet --threads 1")));
+  EXPECT_EQ(read_file(dir_ / "a" / "results.csv"), read_file(dir_ / "b" / "results.csv"));
 }
 
 }  // namespace

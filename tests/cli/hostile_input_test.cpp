@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -32,6 +33,13 @@ std::string list_of(int n, int first = 0, const std::string& suffix = "") {
     text += suffix;
   }
   return text + "]";
+}
+
+// The 1-based line of `text` on which `needle` first appears.
+int line_of(const std::string& text, const std::string& needle) {
+  const auto at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle;
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
 class Hostile : public ::testing::Test {
@@ -60,13 +68,16 @@ class Hostile : public ::testing::Test {
 // --- sizes ---------------------------------------------------------------
 
 // 300^5 = 2.4e12 > 2^40 points: refused by counting, before a single point
-// is built (building them would need terabytes).
+// is built (building them would need terabytes). The message names a list
+// whose values multiply (the last of the longest), at its line.
 TEST_F(Hostile, SweepOver2To40TasksIsRefusedFast) {
-  const auto result = run_job_timed("kernel = \"mandelbrot\"\n[params]\nheight = 1048576\n[sweep]\nrow = " +
-                                    list_of(300) + "\nwidth = " + list_of(300, 1) + "\nmax_iter = " +
-                                    list_of(300, 1) + "\nx_max = " + list_of(300, 1, ".5") + "\ny_max = " +
-                                    list_of(300, 1, ".5") + "\n");
-  expect_bad_input(result, job_, {"more than 2^32 tasks", "split the job"});
+  const std::string toml = "kernel = \"mandelbrot\"\n[params]\nheight = 1048576\n[sweep]\nrow = " + list_of(300) +
+                           "\nwidth = " + list_of(300, 1) + "\nmax_iter = " + list_of(300, 1) + "\nx_max = " +
+                           list_of(300, 1, ".5") + "\ny_max = " + list_of(300, 1, ".5") + "\n";
+  const auto result = run_job_timed(toml);
+  expect_bad_input(result, at_line(line_of(toml, "y_max = ")),
+                   {"sweep.y_max = [300 values]", "more than 2^32 tasks", "2430000000000 points",
+                    "sweep.row 300 x sweep.width 300", "split the job"});
   EXPECT_LT(seconds_, 2.0) << "a refused sweep must not be expanded first";
   expect_nothing_ran();
 }
@@ -74,7 +85,7 @@ TEST_F(Hostile, SweepOver2To40TasksIsRefusedFast) {
 TEST_F(Hostile, RepeatTimesPointsOver2To40IsRefusedFast) {
   const auto result = run_job_timed("kernel = \"pi\"\nrepeat = 1000000000\n[sweep]\nsamples = " +
                                     list_of(2000, 1) + "\n");
-  expect_bad_input(result, job_, {"more than 2^32 tasks", "repeat 1000000000"});
+  expect_bad_input(result, at_line(2), {"repeat = 1000000000:", "more than 2^32 tasks", "repeat 1000000000"});
   EXPECT_LT(seconds_, 2.0);
   expect_nothing_ran();
 }
@@ -82,11 +93,73 @@ TEST_F(Hostile, RepeatTimesPointsOver2To40IsRefusedFast) {
 // Under 2^32 tasks but 2.25 million points: each point's parameters are
 // held in memory, so the count is refused up front, not by std::bad_alloc.
 TEST_F(Hostile, SweepWithTooManyPointsIsRefusedFast) {
-  const auto result = run_job_timed("kernel = \"integrate\"\n[sweep]\nsamples = " + list_of(1500, 2) +
-                                    "\nupper = " + list_of(1500, 1, ".5") + "\n");
-  expect_bad_input(result, job_, {"2250000 points", "at most 2^20"});
+  const std::string toml = "kernel = \"integrate\"\n[sweep]\nsamples = " + list_of(1500, 2) + "\nupper = " +
+                           list_of(1500, 1, ".5") + "\n";
+  const auto result = run_job_timed(toml);
+  expect_bad_input(result, at_line(line_of(toml, "upper = ")),
+                   {"sweep.upper = [1500 values]", "2250000 points (sweep.samples 1500 x sweep.upper 1500)",
+                    "at most 2^20"});
   EXPECT_LT(seconds_, 2.0);
   expect_nothing_ran();
+}
+
+// Under a memory limit (here ulimit -v, 1.8 GB of address space), a job
+// whose tasks rank 0 cannot hold is refused when its file is read, with the
+// estimate, instead of dying of std::bad_alloc (or hanging under mpirun)
+// once the work is done. A job that fits runs under the same limit.
+class HostileMemory : public Hostile {
+ protected:
+  void SetUp() override {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    GTEST_SKIP() << "a sanitizer's shadow memory does not fit under ulimit -v";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+    GTEST_SKIP() << "a sanitizer's shadow memory does not fit under ulimit -v";
+#endif
+#endif
+  }
+  CommandResult run_limited(const std::string& toml) {
+    job_ = dir_.write("job.toml", toml).string();
+    const auto start = Clock::now();
+    auto result = run_shell("ulimit -v 1800000 && " + partita("run " + quote(job_) + " --out " +
+                                                               quote(out().string()) + " --quiet --threads 1"),
+                            std::chrono::seconds(60));
+    seconds_ = std::chrono::duration<double>(Clock::now() - start).count();
+    return result;
+  }
+};
+
+TEST_F(HostileMemory, TasksBeyondTheLimitAreRefusedFastWithTheEstimate) {
+  // 2 x 10^7 synthetic tasks: about 192 bytes each on rank 0, 3.8 GB.
+  const auto result = run_limited("kernel = \"synthetic\"\nrepeat = 20000000\n[params]\nmean_us = 0.0\n");
+  expect_bad_input(result, at_line(2),
+                   {"repeat = 20000000: 20000000 tasks need about 3.8 GB on rank 0",
+                    "this process may still use (ulimit -v: 1.8 GB)", "split the job"});
+  EXPECT_LT(seconds_, 5.0);
+  expect_nothing_ran();
+}
+
+TEST_F(HostileMemory, TheMessageNamesTheLargestFactorOfTheTaskCount) {
+  // 1000 points x repeat 10000: repeat is the larger factor.
+  const std::string deep = "kernel = \"synthetic\"\nrepeat = 10000\n[sweep]\nmean_us = " + list_of(1000) + "\n";
+  const auto by_repeat = run_limited(deep);
+  expect_bad_input(by_repeat, at_line(2),
+                   {"repeat = 10000: 10000000 tasks (1000 points x repeat 10000) need about", "(ulimit -v: 1.8 GB)"});
+  // 1000 x 1000 points x repeat 100: a list is, the later of the two.
+  const std::string wide = "kernel = \"synthetic\"\nrepeat = 100\n[sweep]\nmean_us = " + list_of(1000) +
+                           "\nalpha = " + list_of(1000, 1) + "\n";
+  const auto by_sweep = run_limited(wide);
+  expect_bad_input(by_sweep, at_line(line_of(wide, "alpha = ")),
+                   {"sweep.alpha = [1000 values]: 100000000 tasks (1000000 points (sweep.mean_us 1000 x sweep.alpha "
+                    "1000) x repeat 100) need about",
+                    "(ulimit -v: 1.8 GB)"});
+  EXPECT_LT(seconds_, 5.0);
+}
+
+TEST_F(HostileMemory, AJobThatFitsRunsUnderTheSameLimit) {
+  const auto result = run_limited("kernel = \"synthetic\"\nrepeat = 20000\n[params]\nmean_us = 1.0\n");
+  expect_success(result);
+  EXPECT_EQ(lines_of(read_file(out() / "results.csv")).size(), 20001u);
 }
 
 // --- TOML too deep or too large -----------------------------------------

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <toml.hpp>
@@ -31,30 +33,11 @@ constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
 constexpr std::uint64_t max_points = std::uint64_t{1} << 20;
 
 // A message echoes keys and strings as the user wrote them; it must still
-// be one line a terminal shows as text. Control characters (C0 and C1) are
-// escaped as TOML writes them, and an echo too long to read is cut in the
-// middle, so both the subject and the rule at the end stay in view.
+// be one line a terminal shows as text (escape_controls), and an echo too
+// long to read is cut in the middle, so both the subject and the rule at the
+// end stay in view.
 std::string printable(const std::string& message) {
-  std::string out;
-  out.reserve(message.size());
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    const auto c = static_cast<unsigned char>(message[i]);
-    const auto next = i + 1 < message.size() ? static_cast<unsigned char>(message[i + 1]) : 0u;
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c == 0x7F) {
-      out += fmt::format("\\u{:04X}", c);
-    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // U+0080..U+009F in UTF-8
-      out += fmt::format("\\u{:04X}", next);
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
+  std::string out = escape_controls(message);
   constexpr std::size_t keep = 400;
   if (out.size() > 4 * keep) {
     std::size_t head = keep, tail = out.size() - keep;
@@ -63,6 +46,13 @@ std::string printable(const std::string& message) {
     out = out.substr(0, head) + fmt::format(" [... {} bytes ...] ", tail - head) + out.substr(tail);
   }
   return out;
+}
+
+// A TOML real that is exactly an integer (1e6, 3.0) means that integer, as
+// it would to anyone reading the file; none past the int64 range does.
+std::optional<std::int64_t> exact_integer(double x) {
+  if (!std::isfinite(x) || x != std::trunc(x) || x < -0x1p63 || x >= 0x1p63) return std::nullopt;
+  return static_cast<std::int64_t>(x);
 }
 
 // Reads values out of the parsed document and turns every broken rule into
@@ -111,11 +101,26 @@ class Reader {
     return v.as_string().str;
   }
 
-  std::int64_t integer(const toml::value& v, const std::string& key, std::int64_t lo, std::int64_t hi) const {
-    if (!v.is_integer() || v.as_integer() < lo || v.as_integer() > hi) {
-      fail(v, fmt::format("{} = {}: must be an integer in [{}, {}]", key, shown(v), lo, hi));
+  // An integer, or a real that is exactly one (1e6).
+  static std::optional<std::int64_t> whole_number(const toml::value& v) {
+    if (v.is_integer()) return v.as_integer();
+    if (v.is_floating()) return exact_integer(v.as_floating());
+    return std::nullopt;
+  }
+  // Why a real is refused where an integer is wanted, when it is not one.
+  static std::string not_one(const toml::value& v) {
+    if (!v.is_floating() || (std::isfinite(v.as_floating()) && v.as_floating() == std::trunc(v.as_floating()))) {
+      return {};
     }
-    return v.as_integer();
+    return fmt::format(": {} is not one", shown(v));
+  }
+
+  std::int64_t integer(const toml::value& v, const std::string& key, std::int64_t lo, std::int64_t hi) const {
+    const auto n = whole_number(v);
+    if (!n || *n < lo || *n > hi) {
+      fail(v, fmt::format("{} = {}: must be an integer in [{}, {}]{}", key, shown(v), lo, hi, not_one(v)));
+    }
+    return *n;
   }
 
   const toml::table& table(const toml::value& v, const std::string& key) const {
@@ -128,11 +133,14 @@ class Reader {
     const std::string rule = allowed_text(spec);
     switch (spec.type) {
       case ParamType::integer: {
-        if (!v.is_integer()) fail(v, fmt::format("{} = {}: must be {} (got {})", key, shown(v), rule, kind(v)));
-        if (static_cast<double>(v.as_integer()) < spec.min || static_cast<double>(v.as_integer()) > spec.max) {
-          fail(v, fmt::format("{} = {}: must be {}", key, shown(v), rule));
+        if (!v.is_integer() && !v.is_floating()) {
+          fail(v, fmt::format("{} = {}: must be {} (got {})", key, shown(v), rule, kind(v)));
         }
-        return std::int64_t{v.as_integer()};
+        const auto n = whole_number(v);
+        if (!n || static_cast<double>(*n) < spec.min || static_cast<double>(*n) > spec.max) {
+          fail(v, fmt::format("{} = {}: must be {}{}", key, shown(v), rule, not_one(v)));
+        }
+        return *n;
       }
       case ParamType::real: {
         double x = 0.0;
@@ -174,26 +182,54 @@ class Reader {
   std::string file_;
 };
 
-// toml11 formats a syntax error over several lines; keep its first line's
-// reason and the hint under the caret, so the message stays one line. The
-// caret's line is the first "   | ^--- hint": its gutter before '|' is
-// blank, unlike a quoted source line " 3 | ...", which may hold a '^' too.
-std::string one_line_syntax_error(const toml::syntax_error& e) {
+// toml11 formats a syntax error over several lines: a reason, then source
+// lines quoted as " 4 | seed = [1, 2", each followed by a caret line
+// "   | ^--- hint" (its gutter before '|' is blank, unlike a quoted line,
+// which may hold a '^' too). The error's own location is where the parser
+// stopped: the broken construct itself (a duplicate key, a bad value),
+// except for a list, which toml11 reports where it gave up looking for the
+// next value or ']', maybe lines later: there the line to report is the one
+// whose hint says "array starts here". Every hint is kept, those on other
+// lines after their line number, in one line.
+struct SyntaxError {
+  unsigned line = 0;
+  std::string message;
+};
+
+SyntaxError one_line_syntax_error(const toml::syntax_error& e) {
   const std::string text = e.what();
   std::string reason = text.substr(0, text.find('\n'));
   if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+  std::vector<std::pair<unsigned, std::string>> hints;  // quoted line, hint
+  unsigned quoted = 0;                                  // the last quoted source line
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
-    const auto bar = line.find('|');
-    if (bar == std::string::npos || line.find_first_not_of(' ') != bar) continue;
-    const auto caret = line.find_first_not_of(' ', bar + 1);
-    if (caret == std::string::npos || line[caret] != '^') continue;
-    if (const auto hint = line.find_first_not_of("^-~ ", caret); hint != std::string::npos) {
-      reason += " (" + line.substr(hint) + ")";
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos) continue;
+    if (std::isdigit(static_cast<unsigned char>(line[first]))) {
+      const auto digits_end = line.find_first_not_of("0123456789", first);
+      if (digits_end != std::string::npos && line.compare(digits_end, 2, " |") == 0) {
+        quoted = static_cast<unsigned>(std::strtoul(line.c_str() + first, nullptr, 10));
+      }
+      continue;
     }
-    break;
+    if (line[first] != '|') continue;
+    const auto caret = line.find_first_not_of(' ', first + 1);
+    if (caret == std::string::npos || (line[caret] != '^' && line[caret] != '~')) continue;
+    if (const auto hint = line.find_first_not_of("^-~ ", caret); hint != std::string::npos) {
+      hints.emplace_back(quoted, line.substr(hint));
+    }
   }
-  return "malformed TOML: " + reason;
+  SyntaxError error{e.location().line(), "malformed TOML: " + reason};
+  for (const auto& [line, hint] : hints) {
+    if (line != 0 && hint.ends_with("starts here")) error.line = line;
+  }
+  std::vector<std::string> shown;
+  for (const auto& [line, hint] : hints) {
+    shown.push_back(line == 0 || line == error.line ? hint : fmt::format("at line {}: {}", line, hint));
+  }
+  if (!shown.empty()) error.message += fmt::format(" ({})", fmt::join(shown, "; "));
+  return error;
 }
 
 toml::value read_document(const std::string& text, const std::string& file) {
@@ -202,7 +238,8 @@ toml::value read_document(const std::string& text, const std::string& file) {
   try {
     return toml::parse(in, file);
   } catch (const toml::syntax_error& e) {
-    throw SpecError(file, e.location().line(), printable(one_line_syntax_error(e)));
+    const SyntaxError error = one_line_syntax_error(e);
+    throw SpecError(file, error.line, printable(error.message));
   } catch (const std::exception& e) {
     throw SpecError(file, 0, printable(std::string("malformed TOML: ") + e.what()));
   }
@@ -232,7 +269,7 @@ void read_sweep(const Reader& reader, const toml::value& section, JobSpec& job,
     }
     const auto& list = value.as_array();
     if (list.empty()) reader.fail(value, fmt::format("{} = []: the sweep is empty; give at least one value", name));
-    SweepAxis axis{key, {}};
+    SweepAxis axis{key, {}, value.location().line()};
     for (const auto& element : list) axis.values.push_back(reader.param(element, spec, name));
     axes.emplace_back(&value, std::move(axis));
   }
@@ -373,7 +410,125 @@ void read_isolation(const Reader& reader, const toml::table& top, JobSpec& job) 
 
 }  // namespace
 
-JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) {
+namespace {
+
+// `name` is printed, and names files: the output directory NAME.out beside
+// the spec and the batch scripts NAME.slurm.sh and NAME.pbs.sh. So it must
+// be one file name (no '/', at most 240 bytes, room left for a suffix
+// within the usual 255) of text a terminal shows as it is: no control
+// characters, and none of the Unicode marks that reorder or break a line.
+constexpr std::size_t max_name_bytes = 240;
+constexpr const char* name_rule =
+    "a job's name is printed and names its files (NAME.out, NAME.slurm.sh), so it must be printable text of at "
+    "most 240 bytes without '/' or control characters";
+
+std::string name_problem(const std::string& name) {
+  if (name.empty()) return "must not be empty";
+  if (name.size() > max_name_bytes) return fmt::format("is {} bytes long: {}", name.size(), name_rule);
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto byte = [&](std::size_t k) { return i + k < name.size() ? static_cast<unsigned char>(name[i + k]) : 0u; };
+    const unsigned c = byte(0);
+    if (c == '/') return fmt::format("holds '/': {}", name_rule);
+    if (c < 0x20 || c == 0x7F || (c == 0xC2 && byte(1) >= 0x80 && byte(1) <= 0x9F)) {
+      const unsigned code = c == 0xC2 ? byte(1) : c;
+      return fmt::format("holds the control character \\u{:04X}: {}", code, name_rule);
+    }
+    if (const unsigned mark = line_mark(name, i); mark != 0) {
+      return fmt::format("holds \\u{:04X}, a mark that breaks or reorders the line it is printed on: {}", mark,
+                         name_rule);
+    }
+  }
+  return {};
+}
+
+// The task count is a product: each swept list (grid: all of them; zip:
+// the first, the others being as long) and repeat. A message about the
+// job's size names the largest factor, with its line: the one to shrink.
+struct SizeFactor {
+  std::string key;
+  std::string shown;
+  std::uint64_t count = 0;
+  unsigned line = 0;
+};
+
+std::vector<SizeFactor> size_factors(const JobSpec& job) {
+  std::vector<SizeFactor> factors;
+  for (const auto& axis : job.sweep) {
+    factors.push_back({"sweep." + axis.name, fmt::format("[{} values]", axis.values.size()), axis.values.size(),
+                       axis.line});
+    if (job.mode == SweepMode::zip) break;
+  }
+  factors.push_back({"repeat", std::to_string(job.repeat), job.repeat, job.repeat_line});
+  return factors;
+}
+
+const SizeFactor& largest(const std::vector<SizeFactor>& factors) {
+  const SizeFactor* top = &factors.front();
+  for (const auto& f : factors) {
+    if (f.count >= top->count) top = &f;  // ties: the later, which tipped the product over
+  }
+  return *top;
+}
+
+// Saturates: a product past 2^64 stays 2^64 - 1, which every limit refuses.
+std::uint64_t point_count(const JobSpec& job) {
+  if (job.sweep.empty()) return 1;
+  if (job.mode == SweepMode::zip) return job.sweep.front().values.size();
+  std::uint64_t points = 1;
+  for (const auto& axis : job.sweep) {
+    const std::uint64_t n = axis.values.size();
+    points = points > UINT64_MAX / n ? UINT64_MAX : points * n;
+  }
+  return points;
+}
+
+std::uint64_t task_count(const JobSpec& job) {
+  const std::uint64_t points = point_count(job);
+  return points > UINT64_MAX / job.repeat ? UINT64_MAX : points * job.repeat;
+}
+
+// "2250000 points (sweep.samples 1500 x sweep.upper 1500)".
+std::string points_text(const JobSpec& job) {
+  const std::uint64_t points = point_count(job);
+  std::string text = points == UINT64_MAX ? std::string("more than 2^64 points")
+                                          : fmt::format("{} point{}", points, points == 1 ? "" : "s");
+  if (job.mode == SweepMode::grid && job.sweep.size() > 1) {
+    std::string product;
+    for (const auto& axis : job.sweep) {
+      product += fmt::format("{}sweep.{} {}", product.empty() ? "" : " x ", axis.name, axis.values.size());
+    }
+    text += " (" + product + ")";
+  }
+  return text;
+}
+
+// A refusal about the job's size, at the largest factor's line.
+[[noreturn]] void fail_size(const JobSpec& job, const std::string& rule) {
+  const std::vector<SizeFactor> factors = size_factors(job);
+  const SizeFactor& culprit = largest(factors);
+  if (culprit.line == 0) throw SpecError(job.file, 0, printable(rule));
+  throw SpecError(job.file, culprit.line, printable(fmt::format("{} = {}: {}", culprit.key, culprit.shown, rule)));
+}
+
+}  // namespace
+
+void check_job_memory(const JobSpec& job, const MemoryLimit& limit) {
+  const std::uint64_t tasks = task_count(job);
+  const std::uint64_t needed = rank0_bytes(tasks, point_count(job), job.kernel->params.size(), job.sweep.size(),
+                                           job.kernel->outputs.size(), static_cast<bool>(job.kernel->cost_hint));
+  if (needed <= limit.bytes) return;
+  const std::string count = job.sweep.empty() ? fmt::format("{} tasks", tasks)
+                                              : fmt::format("{} tasks ({} x repeat {})", tasks, points_text(job),
+                                                            job.repeat);
+  const std::string bound = limit.bound > limit.bytes
+                                ? fmt::format("may still use ({}: {})", limit.source, memory_text(limit.bound))
+                                : fmt::format("may use ({})", limit.source);
+  fail_size(job, fmt::format("{} need about {} on rank 0, more than the {} this process {}; split the job, or run it "
+                             "where rank 0 has more memory",
+                             count, memory_text(needed), memory_text(limit.bytes), bound));
+}
+
+JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry, const SpecChecks& checks) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw SpecError(path, 0, std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
@@ -388,10 +543,11 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry) 
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw SpecError(path, 0, "cannot be read");
-  return parse_job_spec_text(text.str(), path, registry);
+  return parse_job_spec_text(text.str(), path, registry, checks);
 }
 
-JobSpec parse_job_spec_text(const std::string& text, const std::string& file_name, const KernelRegistry& registry) {
+JobSpec parse_job_spec_text(const std::string& text, const std::string& file_name, const KernelRegistry& registry,
+                            const SpecChecks& checks) {
   const Reader reader(file_name);
   const toml::value document = read_document(text, file_name);
   const auto& top = document.as_table();
@@ -399,10 +555,17 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
 
   JobSpec job;
   job.file = file_name;
-  job.name = std::filesystem::path(file_name).stem().string();
   if (const auto it = top.find("name"); it != top.end()) {
     job.name = reader.string(it->second, "name");
-    if (job.name.empty()) reader.fail(it->second, "name = \"\": must not be empty");
+    if (const std::string problem = name_problem(job.name); !problem.empty()) {
+      reader.fail(it->second, fmt::format("name = \"{}\": {}", job.name, problem));
+    }
+  } else {
+    job.name = std::filesystem::path(file_name).stem().string();
+    if (const std::string problem = name_problem(job.name); !problem.empty()) {
+      reader.fail(fmt::format("the job's name \"{}\", taken from the file's name, {}; set one with name = \"...\"",
+                              job.name, problem));
+    }
   }
 
   const auto kernel_it = top.find("kernel");
@@ -422,6 +585,7 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
   }
   if (const auto it = top.find("repeat"); it != top.end()) {
     job.repeat = static_cast<std::uint64_t>(reader.integer(it->second, "repeat", 1, 1'000'000'000));
+    job.repeat_line = it->second.location().line();
   }
 
   for (const auto& spec : job.kernel->params) job.fixed.set(spec.name, spec.default_value);
@@ -442,24 +606,25 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
   }
   if (const auto it = top.find("max_failures"); it != top.end()) {
     const toml::value& v = it->second;
-    const bool count = v.is_integer() && v.as_integer() >= 1;
+    const auto whole = Reader::whole_number(v);
+    const bool count = whole && *whole >= 1;
     const bool fraction = v.is_floating() && v.as_floating() > 0.0 && v.as_floating() < 1.0;
     if (!count && !fraction) {
       reader.fail(v, fmt::format("max_failures = {}: must be a count >= 1 (e.g. 10) or a fraction of the tasks in "
-                                 "(0, 1) (e.g. 0.05)",
-                                 Reader::shown(v)));
+                                 "(0, 1) (e.g. 0.05){}",
+                                 Reader::shown(v), v.is_floating() && v.as_floating() > 1.0 ? ": it is neither" : ""));
     }
-    job.max_failures = count ? static_cast<double>(v.as_integer()) : v.as_floating();
+    job.max_failures = count ? static_cast<double>(*whole) : v.as_floating();
   }
   if (const auto it = top.find("threads_per_task"); it != top.end()) {
     const toml::value& v = it->second;
     if (v.is_string() && v.as_string().str == "auto") {
       job.threads_per_task = 0;
-    } else if (v.is_integer() && v.as_integer() >= 1 && v.as_integer() <= 4096) {
-      job.threads_per_task = static_cast<int>(v.as_integer());
+    } else if (const auto n = Reader::whole_number(v); n && *n >= 1 && *n <= 4096) {
+      job.threads_per_task = static_cast<int>(*n);
     } else {
-      reader.fail(v, fmt::format("threads_per_task = {}: must be an integer in [1, 4096] or \"auto\"",
-                                 Reader::shown(v)));
+      reader.fail(v, fmt::format("threads_per_task = {}: must be an integer in [1, 4096] or \"auto\"{}",
+                                 Reader::shown(v), Reader::not_one(v)));
     }
   }
   read_isolation(reader, top, job);
@@ -470,22 +635,25 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
   const std::filesystem::path out = job.output_dir;
   if (out.is_relative()) job.output_dir = (std::filesystem::path(file_name).parent_path() / out).lexically_normal().string();
 
-  std::uint64_t points = 1;
-  for (const auto& axis : job.sweep) {
-    points = job.mode == SweepMode::zip ? axis.values.size() : points * axis.values.size();
-    if (points > max_tasks) break;
-  }
-  if (points > max_tasks || points * job.repeat > max_tasks) {
-    reader.fail(fmt::format("the sweep expands to more than 2^32 tasks ({} points x repeat {}); split the job",
-                            points, job.repeat));
+  if (task_count(job) > max_tasks) {
+    fail_size(job, fmt::format("the sweep expands to more than 2^32 tasks ({} x repeat {}); split the job",
+                               points_text(job), job.repeat));
   }
   // Every point's parameter set is held in memory (TaskSpace), on every rank.
+  const std::uint64_t points = point_count(job);
   if (points > max_points) {
-    reader.fail(fmt::format("the sweep has {} points: at most 2^20 ({}) are allowed, each held in memory; sweep "
-                            "fewer values (repeat runs a point many times) or split the job",
-                            points, max_points));
+    fail_size(job, fmt::format("the sweep has {}: at most 2^20 ({}) are allowed, each held in memory; sweep "
+                               "fewer values (repeat runs a point many times) or split the job",
+                               points_text(job), max_points));
   }
   check_points(reader, job, top, points);
+  // Last: the other rules hold wherever the file is read; this one depends
+  // on the machine.
+  if (checks.memory) {
+    if (const auto limit = checks.memory_limit ? checks.memory_limit : process_memory_limit()) {
+      check_job_memory(job, *limit);
+    }
+  }
   return job;
 }
 

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "registry/kernel_registry.hpp"
+#include "spec/memory_estimate.hpp"
 #include "spec/param.hpp"
 #include "partita/schedule.hpp"
 
@@ -23,6 +25,7 @@ enum class Isolation { thread, process };
 struct SweepAxis {
   std::string name;
   std::vector<ParamValue> values;
+  unsigned line = 0;  ///< where the list is, for messages about the job's size
 };
 
 struct JobSpec {
@@ -31,6 +34,7 @@ struct JobSpec {
   const KernelInfo* kernel = nullptr;
   std::uint64_t seed = 0;
   std::uint64_t repeat = 1;        ///< runs of each sweep point, each with its own stream
+  unsigned repeat_line = 0;        ///< where `repeat` is set; 0: not set
   ParamSet fixed;                  ///< every parameter not swept: [params] or its default
   SweepMode mode = SweepMode::grid;
   std::vector<SweepAxis> sweep;    ///< in the order they appear in the file
@@ -45,11 +49,22 @@ struct JobSpec {
   OutputFormat format = OutputFormat::csv;
 };
 
+/// What parsing checks beyond the file itself.
+struct SpecChecks {
+  /// Refuse a job whose task space rank 0 could not hold (check_job_memory).
+  /// Off where the job is only read here and runs elsewhere (a batch script
+  /// written on a login node), or where the caller checks on rank 0 alone.
+  bool memory = true;
+  /// What to compare with; unset: process_memory_limit(), this process's.
+  std::optional<MemoryLimit> memory_limit;
+};
+
 /// Reads and validates a job file. Throws SpecError naming file, line and
 /// key for any problem: unreadable or malformed file, unknown key (with the
 /// closest valid one), wrong type, value out of range, empty sweep, unknown
-/// kernel, or a sweep point the kernel rejects.
-JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry);
+/// kernel, a sweep point the kernel rejects, or (checks.memory) a job too
+/// large for the memory this process may use.
+JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry, const SpecChecks& checks = {});
 
 /// The same for a job file's contents, already read: `file_name` is where
 /// they came from, for messages, the default name and the folder that
@@ -57,6 +72,13 @@ JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry);
 /// 4 MiB, nested or dotted too deeply for a job spec, or too slow for the
 /// TOML parser (many values on long lines) is rejected before it is parsed,
 /// so no input can exhaust the stack, memory or time.
-JobSpec parse_job_spec_text(const std::string& text, const std::string& file_name, const KernelRegistry& registry);
+JobSpec parse_job_spec_text(const std::string& text, const std::string& file_name, const KernelRegistry& registry,
+                            const SpecChecks& checks = {});
+
+/// Throws SpecError when the memory rank 0 needs for the job's tasks and
+/// points (rank0_bytes) exceeds `limit`, naming the estimate, the limit and
+/// its source, and the line and key that make the count (`repeat` or the
+/// longest sweep list). Pure: the same job and limit, the same verdict.
+void check_job_memory(const JobSpec& job, const MemoryLimit& limit);
 
 }  // namespace partita::launch
