@@ -17,6 +17,7 @@
 #include "run/fault_injection.hpp"
 #include "run/rank_messages.hpp"
 #include "run/run_phases.hpp"
+#include "spec/memory_estimate.hpp"
 #include "spec/spec_error.hpp"
 
 namespace partita::launch {
@@ -203,6 +204,7 @@ PreparedRun prepare(const Context& ctx, const RunOptions& options, ParsedJob par
   });
   on_every_rank(ctx, [&] {
     if (!root) return;
+    if (const auto limit = process_memory_limit()) check_job_memory(run.job, *limit);
     prepare_output_dir(run.job.output_dir, options.quiet);
     run.lock = std::make_unique<RunLock>(run.job.output_dir);
     if (!run.lock->held()) throw JobError(exit_bad_input, run.lock->problem());

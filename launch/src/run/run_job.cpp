@@ -32,9 +32,11 @@ int run_phases(const Context& ctx, const RunOptions& options, ParsedJob parsed, 
 }
 
 // A spec that does not parse is reported once MPI says which rank speaks.
+// Whether rank 0 can hold the job is asked of rank 0 alone (prepare): the
+// other ranks hold far less, and nodes differ.
 ParsedJob parse_job(const std::string& file) {
   try {
-    return {parse_job_spec(file, builtin_kernels()), {}};
+    return {parse_job_spec(file, builtin_kernels(), SpecChecks{false, std::nullopt}), {}};
   } catch (const SpecError& e) {
     return {std::nullopt, e.what()};
   }

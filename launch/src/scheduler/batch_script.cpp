@@ -10,6 +10,21 @@ namespace partita::launch {
 
 namespace {
 
+// A scheduler's job name is a word in a directive line: keep letters,
+// digits, '.', '_' and '-' (the rest become '_'); PBS wants a letter first.
+std::string scheduler_name(const std::string& name, bool letter_first) {
+  std::string word;
+  for (const char c : name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                       c == '_' || c == '-';
+    word += plain ? c : '_';
+  }
+  if (word.empty() || (letter_first && !((word[0] >= 'a' && word[0] <= 'z') || (word[0] >= 'A' && word[0] <= 'Z')))) {
+    word = "p" + word;
+  }
+  return word;
+}
+
 // A shell word that stays one word whatever it holds.
 std::string quoted(const std::string& text) {
   std::string out = "'";
@@ -85,7 +100,7 @@ std::string slurm_script(const BatchOptions& o, const BatchTarget& t) {
 #SBATCH --output={}/slurm-%j.out
 #SBATCH --open-mode=append
 )sh",
-                              version_string, t.job_file, t.script, t.job_name, o.nodes, o.ranks_per_node, o.threads,
+                              version_string, t.job_file, t.script, scheduler_name(t.job_name, false), o.nodes, o.ranks_per_node, o.threads,
                               o.time, o.signal_lead, t.output_dir);
   if (!o.partition.empty()) s += fmt::format("#SBATCH --partition={}\n", o.partition);
   if (!o.account.empty()) s += fmt::format("#SBATCH --account={}\n", o.account);
@@ -132,7 +147,7 @@ std::string pbs_script(const BatchOptions& o, const BatchTarget& t) {
 #PBS -j oe
 #PBS -o {}/pbs.out
 )sh",
-                              version_string, t.job_file, t.script, t.job_name.substr(0, 15), o.nodes,
+                              version_string, t.job_file, t.script, scheduler_name(t.job_name, true).substr(0, 15), o.nodes,
                               o.ranks_per_node * o.threads, o.ranks_per_node, o.threads, o.time, t.output_dir);
   if (!o.partition.empty()) s += fmt::format("#PBS -q {}\n", o.partition);
   if (!o.account.empty()) s += fmt::format("#PBS -A {}\n", o.account);
