@@ -221,6 +221,22 @@ TEST_F(OneVerdict, OutputDirectoryThatIsASymlinkIsNamed) {
   EXPECT_TRUE(fs::exists(dir_ / "real" / "results.csv"));
 }
 
+// Two SIGTERMs to mpirun: it exits at once while the ranks may still be
+// writing; a --resume started right away waits for them instead of being
+// refused by the lock, and finishes with the same bytes.
+TEST_F(OneVerdict, ResumeRightAfterASecondSignalToMpirunWaitsForTheRanks) {
+  job_ = dir_.write("job.toml", "kernel = \"synthetic\"\nseed = 6\nrepeat = 120\n[params]\n"
+                                "distribution = \"constant\"\nmean_us = 40000\n");
+  const std::string uninterrupted = reference();
+  const std::string journal = quote((dir_ / "out" / "journal" / "rank-0.run-0.journal").string());
+  const auto stopped = run_shell(mpiexec_partita(2, args("out", "--threads 1")) + " & pid=$!; for i in $(seq 600); do [ -e " +
+                                 journal + " ] && break; sleep 0.05; done; sleep 0.5; kill -TERM $pid; sleep 0.2; " +
+                                 "kill -TERM $pid; wait $pid; " + mpiexec_partita(2, args("out", "--resume")));
+  EXPECT_EQ(stopped.exit_code, 0) << describe(stopped);
+  EXPECT_EQ(stopped.err.find("is in use by another partita run"), std::string::npos) << describe(stopped);
+  EXPECT_EQ(files("out"), uninterrupted);
+}
+
 TEST_F(OneVerdict, EmptyOutAndRetryFailedWithoutResumeAreUsageErrors) {
   expect_usage_error(run_shell(partita("run " + quote(job_.string()) + " --out ''")), "", {"--out", "empty"});
   expect_usage_error(run_shell(partita("run " + quote(job_.string()) + " --retry-failed")), "",

@@ -11,8 +11,9 @@ namespace partita::launch {
 
 class RunLock {
  public:
-  /// Tries to take the lock (waiting up to 10 s for a holder that marked
-  /// itself stopping); check held() / problem().
+  /// Tries to take the lock (waiting up to 10 s for a holder that is ending:
+  /// marked stopping, or on this host with its launcher gone); check held() /
+  /// problem().
   explicit RunLock(const std::filesystem::path& output_dir);
   ~RunLock();
   RunLock(const RunLock&) = delete;
