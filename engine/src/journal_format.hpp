@@ -11,7 +11,12 @@
 //   record  = magic:u32 (bytes "PTJR")  length:u32  payload[length]  crc:u32
 //     payload = kind:u8  task:u64  attempt:u32  then, by kind,
 //       result (1):  count:u32  value:f64[count]   (IEEE-754 bits as written)
+//                    text bytes (the rest of the payload; version 2 on)
 //       failure (2): message bytes (the rest of the payload)
+//       crash (3):   message bytes (the rest of the payload)
+//
+// Version 1 had no text in result records; this build reads both and
+// writes version 2.
 //
 // Every crc is CRC-32 (zlib) over length and payload. The record magic lets
 // a reader tell a record start from zeros or garbage a crash left at the end.
@@ -30,7 +35,8 @@ static_assert(std::endian::native == std::endian::little,
               "this host is big-endian");
 
 inline constexpr std::string_view file_magic{"PARTITA-JOURNAL\n", 16};
-inline constexpr std::uint32_t format_version = 1;
+inline constexpr std::uint32_t format_version = 2;
+inline constexpr std::uint32_t oldest_readable_version = 1;
 inline constexpr std::uint32_t record_magic = 0x524A5450;  // "PTJR" in file order
 
 // Larger lengths are taken as corruption, so a damaged length field cannot

@@ -64,7 +64,8 @@ std::uint32_t crc_of_frame(std::span<const std::byte> bytes, std::size_t length_
 // the file ends inside it: a crash while the writer created the file. Zeros
 // count as such a file too, since a crash can leave a file's length on disk
 // before its bytes. Anything else wrong is an error naming the file.
-std::size_t parse_header(const std::filesystem::path& path, std::span<const std::byte> b, JournalHeader& out) {
+std::size_t parse_header(const std::filesystem::path& path, std::span<const std::byte> b, JournalHeader& out,
+                         std::uint32_t& version_out) {
   const std::string file = path.string() + ": ";
   const std::size_t magic_seen = std::min(b.size(), format::file_magic.size());
   if (magic_seen == 0) return 0;
@@ -74,10 +75,11 @@ std::size_t parse_header(const std::filesystem::path& path, std::span<const std:
   }
   if (b.size() < format::file_magic.size() + 4) return 0;
   const auto version = format::get<std::uint32_t>(b.data() + 16);
-  if (version != format::format_version) {
+  if (version < format::oldest_readable_version || version > format::format_version) {
     throw Error(file + "journal format version " + std::to_string(version) + ", this build reads " +
-                std::to_string(format::format_version));
+                std::to_string(format::oldest_readable_version) + " to " + std::to_string(format::format_version));
   }
+  version_out = version;
   if (b.size() < format::header_prefix) return 0;
   const auto length = format::get<std::uint32_t>(b.data() + 20);
   if (length > format::max_payload) {
@@ -109,7 +111,7 @@ std::size_t parse_header(const std::filesystem::path& path, std::span<const std:
 
 // Decodes one intact record payload into `out`; false if its layout is wrong
 // for its kind, which the caller treats like a bad checksum.
-bool decode_record(std::span<const std::byte> payload, JournalContents& out) {
+bool decode_record(std::span<const std::byte> payload, std::uint32_t version, JournalContents& out) {
   if (payload.empty()) return false;
   const auto kind = static_cast<JournalRecordKind>(payload[0]);
   if (kind != JournalRecordKind::result && kind != JournalRecordKind::failure && kind != JournalRecordKind::crash) {
@@ -124,10 +126,13 @@ bool decode_record(std::span<const std::byte> payload, JournalContents& out) {
   if (kind == JournalRecordKind::result) {
     if (payload.size() < format::result_payload_fixed) return false;
     const auto count = format::get<std::uint32_t>(payload.data() + format::common_payload);
-    const std::size_t bytes = payload.size() - format::result_payload_fixed;
-    if (bytes != std::size_t{count} * sizeof(double)) return false;
+    const std::size_t left = payload.size() - format::result_payload_fixed;
+    const std::size_t bytes = std::size_t{count} * sizeof(double);
+    if (left < bytes || (version < 2 && left != bytes)) return false;
     record.values.resize(count);
     if (count > 0) std::memcpy(record.values.data(), payload.data() + format::result_payload_fixed, bytes);
+    const auto text = payload.subspan(format::result_payload_fixed + bytes);
+    record.message.assign(reinterpret_cast<const char*>(text.data()), text.size());
   } else {
     const auto message = payload.subspan(format::common_payload);
     record.message.assign(reinterpret_cast<const char*>(message.data()), message.size());
@@ -142,7 +147,8 @@ JournalContents read_journal(const std::filesystem::path& path) {
   const std::vector<std::byte> file = read_whole_file(path);
   const std::span<const std::byte> bytes(file);
   JournalContents out;
-  std::size_t at = parse_header(path, bytes, out.header);
+  std::uint32_t version = 0;
+  std::size_t at = parse_header(path, bytes, out.header, version);
   if (at == 0) {
     out.header = JournalHeader{};
     out.header.partita_version.clear();  // not this build's: nothing is known
@@ -159,7 +165,7 @@ JournalContents read_journal(const std::filesystem::path& path) {
     if (length > format::max_payload || left - format::record_prefix - format::crc_bytes < length) break;
     const std::size_t crc_at = at + format::record_prefix + length;
     if (crc_of_frame(bytes, at + 4, length) != format::get<std::uint32_t>(bytes.data() + crc_at)) break;
-    if (!decode_record(bytes.subspan(at + format::record_prefix, length), out)) break;
+    if (!decode_record(bytes.subspan(at + format::record_prefix, length), version, out)) break;
     at = crc_at + format::crc_bytes;
   }
   out.dropped_bytes = bytes.size() - at;

@@ -322,16 +322,22 @@ JournalWriter::~JournalWriter() = default;
 JournalWriter::JournalWriter(JournalWriter&&) noexcept = default;
 JournalWriter& JournalWriter::operator=(JournalWriter&&) noexcept = default;
 
-void JournalWriter::append_result(std::uint64_t task, std::uint32_t attempt, std::span<const double> values) {
+void JournalWriter::append_result(std::uint64_t task, std::uint32_t attempt, std::span<const double> values,
+                                  std::string_view text) {
   if (values.size() != impl_->outputs_per_task) {
     throw Error("journal " + impl_->path.string() + ": task " + std::to_string(task) + " has " +
                 std::to_string(values.size()) + " values: the header says " +
                 std::to_string(impl_->outputs_per_task) + " outputs per task");
   }
-  RecordBytes record(format::result_payload_fixed + values.size_bytes());
+  if (text.size() > format::max_payload - format::result_payload_fixed - values.size_bytes()) {
+    throw Error("journal " + impl_->path.string() + ": task " + std::to_string(task) + " has " +
+                std::to_string(text.size()) + " bytes of text outputs, more than a record holds");
+  }
+  RecordBytes record(format::result_payload_fixed + values.size_bytes() + text.size());
   std::byte* p = put_common(record.payload(), JournalRecordKind::result, task, attempt);
   format::put(p, static_cast<std::uint32_t>(values.size()));
   if (!values.empty()) std::memcpy(p + 4, values.data(), values.size_bytes());
+  if (!text.empty()) std::memcpy(p + 4 + values.size_bytes(), text.data(), text.size());
   impl_->append(record.seal());
 }
 

@@ -171,16 +171,55 @@ TEST_F(JournalTest, FileFormatIsPinned) {
   {
     JournalWriter w(file(), test_header(), manual());
     w.append_result(0x0102030405060708, 9, std::vector<double>{1.0, -2.0});
+    w.append_result(5, 1, std::vector<double>{0.5, 4.0}, "ab");
   }
   const std::string version = partita::version_string;
   const std::string header_payload = le32(14) + "job-under-test" + le32(static_cast<std::uint32_t>(version.size())) +
                                      version + le32(2) + le32(3) + le32(2);
   const std::string header_frame = le32(static_cast<std::uint32_t>(header_payload.size())) + header_payload;
-  const std::string header = "PARTITA-JOURNAL\n" + le32(1) + header_frame + le32(reference_crc32(header_frame));
+  const std::string header = "PARTITA-JOURNAL\n" + le32(2) + header_frame + le32(reference_crc32(header_frame));
   const std::string record_frame = le32(33) + '\x01' + le64(0x0102030405060708) + le32(9) + le32(2) +
                                    le64(std::bit_cast<std::uint64_t>(1.0)) + le64(std::bit_cast<std::uint64_t>(-2.0));
   const std::string record = "PTJR" + record_frame + le32(reference_crc32(record_frame));
-  EXPECT_EQ(file_bytes(file()), header + record);
+  const std::string text_frame = le32(35) + '\x01' + le64(5) + le32(1) + le32(2) +
+                                 le64(std::bit_cast<std::uint64_t>(0.5)) + le64(std::bit_cast<std::uint64_t>(4.0)) + "ab";
+  const std::string with_text = "PTJR" + text_frame + le32(reference_crc32(text_frame));
+  EXPECT_EQ(file_bytes(file()), header + record + with_text);
+}
+
+// Version 1 (no text in result records) is still read; text reads back as
+// the result's message, and a version 1 record with bytes after its values
+// is corrupt, as it always was.
+TEST_F(JournalTest, ResultTextRoundTripsAndVersionOneFilesStillRead) {
+  {
+    JournalWriter w(file(), test_header(), manual());
+    w.append_result(1, 1, std::vector<double>{1.0, 2.0}, std::string("label\0,\n\xff", 9));
+  }
+  JournalContents c = read_journal(file());
+  ASSERT_EQ(c.records.size(), 1u);
+  EXPECT_EQ(c.records[0].message, std::string("label\0,\n\xff", 9));
+  EXPECT_EQ(c.records[0].values, (std::vector<double>{1.0, 2.0}));
+
+  std::string old = file_bytes(file());
+  old.replace(16, 4, le32(1));  // the version is outside the header's checksum
+  write_bytes(file(), old);
+  c = read_journal(file());
+  EXPECT_TRUE(c.records.empty());  // text after the values: not a version 1 record
+  EXPECT_TRUE(c.torn);
+
+  fs::remove(file());
+  {
+    JournalWriter w(file(), test_header(), manual());
+    w.append_result(1, 1, std::vector<double>{1.0, 2.0});
+  }
+  old = file_bytes(file());
+  old.replace(16, 4, le32(1));
+  write_bytes(file(), old);
+  c = read_journal(file());
+  ASSERT_EQ(c.records.size(), 1u);
+  EXPECT_FALSE(c.torn);
+  EXPECT_EQ(c.records[0].values, (std::vector<double>{1.0, 2.0}));
+  EXPECT_EQ(c.records[0].message, "");
 }
 
 TEST_F(JournalTest, TornTailAtEveryOffsetIsDropped) {
@@ -366,7 +405,7 @@ TEST_F(JournalTest, UnreadableHeadersNameTheFile) {
   const std::string good = file_bytes(dir_ / "good.journal");
   std::string bad = good;
   bad.replace(16, 4, le32(7));
-  expect_error(bad, "journal format version 7, this build reads 1");
+  expect_error(bad, "journal format version 7, this build reads 1 to 2");
   bad = good;
   bad[30] = static_cast<char>(bad[30] ^ 1);  // inside the job identity
   expect_error(bad, "header checksum mismatch");

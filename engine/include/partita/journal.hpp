@@ -60,7 +60,10 @@ class JournalWriter {
   /// outputs_per_task. May flush (see JournalOptions): if that flush fails
   /// this throws partita::Error and the record stays buffered for a retry.
   /// If another thread is already flushing, this one does not wait for it.
-  void append_result(std::uint64_t task, std::uint32_t attempt, std::span<const double> values);
+  /// `text` (any bytes, e.g. a caller's encoding of text outputs) is kept
+  /// with the values and read back as the record's message.
+  void append_result(std::uint64_t task, std::uint32_t attempt, std::span<const double> values,
+                     std::string_view text = {});
   /// Buffers a failure record (the kernel's message, any bytes). Thread-safe;
   /// flushes and throws as append_result does.
   void append_failure(std::uint64_t task, std::uint32_t attempt, std::string_view message);
@@ -112,7 +115,7 @@ struct JournalRecord {
   std::uint64_t task = 0;
   std::uint32_t attempt = 0;
   std::vector<double> values;  ///< result records only, bitwise as written
-  std::string message;         ///< failure and crash records only
+  std::string message;         ///< failure and crash records: the message; result records: their text
 
   friend bool operator==(const JournalRecord&, const JournalRecord&) = default;
 };

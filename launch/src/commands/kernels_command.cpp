@@ -18,7 +18,7 @@ int kernels_command() {
       fmt::print("    {:<10} {}\n", "", p.doc);
     }
     fmt::print("  outputs:\n");
-    for (const auto& o : kernel.outputs) fmt::print("    {:<10} {}\n", o.name, o.doc);
+    for (const auto& o : kernel.outputs) fmt::print("    {:<10} {:<8} {}\n", o.name, type_name(o.type), o.doc);
     fmt::print("\n");
   }
   return exit_success;

@@ -121,11 +121,11 @@ std::string journal_identity(const JobSpec& job, const std::vector<std::string>&
 }
 
 JournalState load_journal(const fs::path& dir, const JobSpec& job, const std::vector<std::string>& fingerprints_by_id,
-                          std::uint64_t tasks, std::size_t outputs) {
+                          std::uint64_t tasks) {
   const std::string identity = journal_identity(job, fingerprints_by_id);
+  const std::size_t outputs = job.kernel->outputs.size();
   JournalState state;
-  state.done.assign(tasks, 0);
-  state.values.assign(tasks * outputs, std::nan(""));
+  state.results = TaskTable(tasks, job.kernel->outputs);
   state.crashes.assign(tasks, 0);
   std::map<std::uint64_t, TaskFailure> failed;
   auto files = journal_files(dir);
@@ -140,12 +140,13 @@ JournalState load_journal(const fs::path& dir, const JobSpec& job, const std::ve
     for (const auto& record : contents.records) {
       if (record.task >= tasks) continue;
       if (record.kind == JournalRecordKind::result && record.values.size() == outputs) {
-        state.done[record.task] = 1;
-        std::copy(record.values.begin(), record.values.end(), state.values.begin() + record.task * outputs);
+        state.results.done[record.task] = 1;
+        std::copy(record.values.begin(), record.values.end(), state.results.values.begin() + record.task * outputs);
+        if (!state.results.texts.empty()) state.results.texts[record.task] = record.message;
         failed.erase(record.task);
       } else if (record.kind == JournalRecordKind::crash) {
         state.crashes[record.task] = static_cast<std::uint8_t>(std::min(255, state.crashes[record.task] + 1));
-      } else if (record.kind == JournalRecordKind::failure && state.done[record.task] == 0) {
+      } else if (record.kind == JournalRecordKind::failure && state.results.done[record.task] == 0) {
         failed[record.task] = {record.task, record.attempt, record.message};
       }
     }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "output/task_table.hpp"
 #include "spec/job_spec.hpp"
 #include "run/task_runner.hpp"
 #include "spec/task_space.hpp"
@@ -31,8 +32,7 @@ std::string journal_identity(const JobSpec& job, const std::vector<std::string>&
 
 /// What earlier runs finished, read from every journal file.
 struct JournalState {
-  std::vector<std::uint8_t> done;        ///< per task: 1 when a result was journaled
-  std::vector<double> values;            ///< tasks x outputs; NaN where not done
+  TaskTable results;                     ///< every task a result was journaled for
   std::vector<TaskFailure> failures;     ///< tasks whose latest record is a failure
   std::vector<std::uint8_t> crashes;     ///< per task: attempts that killed their worker (at most 255)
   std::uint32_t next_run = 0;            ///< the run number for new files
@@ -45,8 +45,7 @@ struct JournalState {
 /// journal Partita names, naming the file, what changed and the flags to
 /// use; partita::Error when a file cannot be read.
 JournalState load_journal(const std::filesystem::path& dir, const JobSpec& job,
-                          const std::vector<std::string>& fingerprints_by_id, std::uint64_t tasks,
-                          std::size_t outputs);
+                          const std::vector<std::string>& fingerprints_by_id, std::uint64_t tasks);
 
 /// Counts for `partita status`: read the files alone, no MPI.
 struct JournalSummary {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "output/task_table.hpp"
 #include "spec/job_spec.hpp"
 #include "spec/task_space.hpp"
 
@@ -23,17 +24,20 @@ struct Moments {
   double std_error = 0.0;  ///< NaN when n < 2
 };
 
-/// Statistics of output `output` over the repeats of `point` that
-/// succeeded (failed tasks have NaN outputs and are left out), folded in
-/// repeat order. `values` holds tasks x outputs values in task-id order.
-Moments point_moments(const TaskSpace& space, std::span<const double> values, std::size_t outputs,
-                      std::uint64_t point, std::size_t output);
+/// Statistics of numeric output `output` over the repeats of `point` that
+/// succeeded (the others are left out), folded in repeat order.
+Moments point_moments(const TaskSpace& space, const TaskTable& results, std::size_t outputs, std::uint64_t point,
+                      std::size_t output);
+/// The repeats of `point` that succeeded.
+std::uint64_t point_successes(const TaskSpace& space, const TaskTable& results, std::uint64_t point);
 
 /// results.csv or results.jsonl, as the job's output format says.
 std::filesystem::path write_results(const std::filesystem::path& dir, const JobSpec& job, const TaskSpace& space,
-                                    std::span<const double> values);
+                                    const TaskTable& results);
+/// summary.csv: per point, the successes and each numeric output's mean,
+/// standard deviation and standard error (text outputs have none).
 std::filesystem::path write_summary(const std::filesystem::path& dir, const JobSpec& job, const TaskSpace& space,
-                                    std::span<const double> values);
+                                    const TaskTable& results);
 /// A CSV field, quoted only when it must be (RFC 4180).
 std::string csv_field(const std::string& text);
 

@@ -18,7 +18,7 @@ std::string with_error(const Moments& m) {
 
 }  // namespace
 
-void print_summary(const JobSpec& job, const TaskSpace& space, std::span<const double> values,
+void print_summary(const JobSpec& job, const TaskSpace& space, const TaskTable& results,
                    const RunReport& report, const RunSummary& files) {
   const int threads = report.max_threads();
   fmt::print("{}: kernel {}, {} tasks ({} points x {} repeats), {} schedule, {} rank(s) x {} thread(s), {:.3f} s\n",
@@ -28,13 +28,16 @@ void print_summary(const JobSpec& job, const TaskSpace& space, std::span<const d
   const std::size_t outputs = job.kernel->outputs.size();
   std::string header = "  ";
   for (const auto& name : space.sweep_names()) header += fmt::format("{:>12} ", name);
-  for (const auto& output : job.kernel->outputs) header += fmt::format("{:>26} ", output.name + " (mean)");
+  for (const auto& output : job.kernel->outputs) {
+    if (has_statistics(output.type)) header += fmt::format("{:>26} ", output.name + " (mean)");
+  }
   fmt::print("{}\n", header);
   for (std::uint64_t point = 0; point < std::min(space.points(), max_points_shown); ++point) {
     std::string line = "  ";
     for (const auto& value : space.sweep_values(point)) line += fmt::format("{:>12} ", to_text(value));
     for (std::size_t o = 0; o < outputs; ++o) {
-      line += fmt::format("{:>26} ", with_error(point_moments(space, values, outputs, point, o)));
+      if (!has_statistics(job.kernel->outputs[o].type)) continue;
+      line += fmt::format("{:>26} ", with_error(point_moments(space, results, outputs, point, o)));
     }
     fmt::print("{}\n", line);
   }

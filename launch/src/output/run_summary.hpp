@@ -18,7 +18,7 @@ struct RunSummary {
   std::filesystem::path report;
 };
 
-void print_summary(const JobSpec& job, const TaskSpace& space, std::span<const double> values,
+void print_summary(const JobSpec& job, const TaskSpace& space, const TaskTable& results,
                    const RunReport& report, const RunSummary& files);
 
 }  // namespace partita::launch

@@ -9,15 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "spec/output_spec.hpp"
 #include "spec/param.hpp"
 #include "partita/rng.hpp"
 
 namespace partita::launch {
 
-struct OutputSpec {
-  std::string name;
-  std::string doc;
-};
 
 struct KernelInfo {
   std::string name;
@@ -33,8 +30,10 @@ struct KernelInfo {
   /// schedule starts the most expensive tasks first, which shortens the tail
   /// of an irregular sweep.
   std::function<double(const ParamSet&, Rng&)> cost_hint;
-  /// Evaluates one task: writes outputs.size() values into `out`. Runs
-  /// concurrently on many threads, so it must not touch shared state.
+  /// Evaluates one task: writes outputs.size() values into `out` (an
+  /// integer output as a whole number; built-in kernels have no text
+  /// outputs). Runs concurrently on many threads, so it must not touch
+  /// shared state.
   std::function<void(const ParamSet&, Rng&, std::span<double> out)> evaluate;
 
   const ParamSpec* find_param(const std::string& param) const;

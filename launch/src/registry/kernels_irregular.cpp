@@ -46,7 +46,8 @@ KernelInfo synthetic_kernel() {
   };
   k.outputs = {{"cost_us", "this task's drawn cost in microseconds"},
                {"iterations", "loop iterations burnt: round(cost_us x " +
-                                  std::to_string(static_cast<int>(syn::iterations_per_us)) + ")"},
+                                  std::to_string(static_cast<int>(syn::iterations_per_us)) + ")",
+                OutputType::integer},
                {"checksum", "the loop's result, a function of iterations only"}};
   k.check = [](const ParamSet& p) -> std::string {
     if (p.text("distribution") == "pareto" && !(p.real("alpha") > 1.0)) {
@@ -103,9 +104,9 @@ KernelInfo mandelbrot_kernel() {
       {"y_min", ParamType::real, -1.5, -1e3, 1e3, {}, "bottom edge of the region (imaginary axis)"},
       {"y_max", ParamType::real, 1.5, -1e3, 1e3, {}, "top edge of the region"},
   };
-  k.outputs = {{"escaped", "pixels of the row that escaped"},
-               {"inside", "pixels that reached max_iter (in the set)"},
-               {"iterations", "total iterations over the row (the work done)"},
+  k.outputs = {{"escaped", "pixels of the row that escaped", OutputType::integer},
+               {"inside", "pixels that reached max_iter (in the set)", OutputType::integer},
+               {"iterations", "total iterations over the row (the work done)", OutputType::integer},
                {"mean_escape", "mean escape count of the escaped pixels; 0 if none"}};
   k.check = [](const ParamSet& p) -> std::string {
     if (p.integer("row") >= p.integer("height")) {

@@ -115,9 +115,9 @@ KernelInfo histogram_kernel() {
       {"distribution", ParamType::choice, std::string("normal"), 0, 0, {"normal", "uniform"},
        "normal: standard normal; uniform: on [0, 1)"},
   };
-  k.outputs = {{"in_range", "samples in [lower, upper)"},
-               {"underflow", "samples below lower"},
-               {"overflow", "samples at or above upper"},
+  k.outputs = {{"in_range", "samples in [lower, upper)", OutputType::integer},
+               {"underflow", "samples below lower", OutputType::integer},
+               {"overflow", "samples at or above upper", OutputType::integer},
                {"mean_bin", "mean bin index of the samples in range; 0 if none"},
                {"checksum", "sum over bins of (index + 1) x count"}};
   k.check = [](const ParamSet& p) -> std::string {

@@ -67,7 +67,8 @@ KernelInfo heat_kernel() {
   };
   k.outputs = {{"mean", "mean value over all nx x ny points after the steps"},
                {"max_change", "largest |change| of a point in the last step (0 if steps = 0)"},
-               {"checksum", "FNV-1a hash of the final field's bits, cut to 53 bits: equal fields, equal checksums"}};
+               {"checksum", "FNV-1a hash of the final field's bits, cut to 53 bits: equal fields, equal checksums",
+                OutputType::integer}};
   k.check = [](const ParamSet& p) -> std::string {
     if (!(p.real("alpha") > 0.0)) return "alpha = " + to_text(p.at("alpha")) + ": must be > 0";
     if (static_cast<double>(p.integer("nx")) * static_cast<double>(p.integer("ny")) > max_points) {

@@ -140,8 +140,8 @@ std::vector<std::uint8_t> read_earlier_runs(PreparedRun& run, const RunOptions& 
   const auto fingerprints = point_fingerprints(run.space);
   const fs::path dir = journal_dir(run.job.output_dir);
   if (options.resume) {
-    run.earlier = load_journal(dir, run.job, fingerprints, run.space.tasks(), run.job.kernel->outputs.size());
-    skip = run.earlier.done;
+    run.earlier = load_journal(dir, run.job, fingerprints, run.space.tasks());
+    skip = run.earlier.results.done;
     // A quarantined task stays failed: --retry-failed reruns the others.
     for (auto& f : run.earlier.failures) {
       f.quarantined = f.crashes >= static_cast<std::uint32_t>(run.job.quarantine_after);

@@ -1,5 +1,7 @@
 #include "run/rank_messages.hpp"
 
+#include <cstring>
+
 namespace partita::launch {
 
 namespace {
@@ -36,6 +38,27 @@ std::vector<std::string> gather_text(const Context& ctx, const std::string& mine
     texts.push_back(all.substr(layout.offsets[r], layout.lengths[r]));
   }
   return texts;
+}
+
+std::vector<std::string> gather_texts_by_id(const Context& ctx, const std::vector<std::uint64_t>& ids,
+                                            const std::vector<std::string>& texts, std::uint64_t tasks) {
+  // Each as its id and length (8 bytes each, little-endian), then its bytes.
+  std::string mine;
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const std::uint64_t head[2] = {ids[k], texts[k].size()};
+    mine.append(reinterpret_cast<const char*>(head), sizeof head);
+    mine += texts[k];
+  }
+  std::vector<std::string> by_id(ctx.rank() == 0 ? tasks : 0);
+  for (const std::string& part : gather_text(ctx, mine)) {
+    for (std::size_t at = 0; at + 16 <= part.size();) {
+      std::uint64_t head[2];
+      std::memcpy(head, part.data() + at, sizeof head);
+      by_id[head[0]] = part.substr(at + 16, head[1]);
+      at += 16 + head[1];
+    }
+  }
+  return by_id;
 }
 
 GatheredNumbers gather_numbers(const Context& ctx, const std::vector<double>& mine) {

@@ -2,6 +2,7 @@
 // that prints and writes files can name what went wrong on rank 3.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,11 @@ namespace partita::launch {
 
 /// Collective. On rank 0, element r is rank r's text; elsewhere empty.
 std::vector<std::string> gather_text(const Context& ctx, const std::string& mine);
+
+/// Collective. On rank 0, every rank's `texts` placed by task id (`ids`,
+/// paired with them) into a list of `tasks` strings; elsewhere empty.
+std::vector<std::string> gather_texts_by_id(const Context& ctx, const std::vector<std::uint64_t>& ids,
+                                            const std::vector<std::string>& texts, std::uint64_t tasks);
 
 /// Every rank's numbers on rank 0: rank r's are values[offsets[r] ..
 /// offsets[r] + lengths[r]). Empty on the other ranks.

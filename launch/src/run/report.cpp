@@ -33,15 +33,13 @@ struct Outcome {
   std::uint64_t finished = 0;         ///< tasks with a result or a final failure
 };
 
-// Puts this run's results (`values`, NaN where it ran nothing or failed)
-// on top of what earlier runs journaled, and the failures of both together.
-Outcome merge_runs(const TaskSpace& space, std::size_t outputs, const JournalState& earlier,
-                   std::vector<double>& values, std::vector<TaskFailure> failures) {
-  const auto ran_ok = [&](std::uint64_t task) { return !std::isnan(values[task * outputs]); };
-  for (std::uint64_t task = 0; task < space.tasks() && !earlier.done.empty(); ++task) {
-    if (!ran_ok(task) && earlier.done[task]) {
-      std::copy_n(earlier.values.begin() + task * outputs, outputs, values.begin() + task * outputs);
-    }
+// Puts this run's results on top of what earlier runs journaled, and the
+// failures of both together.
+Outcome merge_runs(const TaskSpace& space, std::size_t outputs, const JournalState& earlier, TaskTable& results,
+                   std::vector<TaskFailure> failures) {
+  const auto ran_ok = [&](std::uint64_t task) { return results.done[task] != 0; };
+  for (std::uint64_t task = 0; task < space.tasks() && !earlier.results.done.empty(); ++task) {
+    if (!ran_ok(task) && earlier.results.done[task]) results.take(task, earlier.results, outputs);
   }
   Outcome outcome;
   std::vector<std::uint8_t> accounted(space.tasks(), 0);
@@ -90,7 +88,7 @@ int decide_and_write(const RunOptions& options, const PreparedRun& run, const Ex
   const TaskSpace& space = run.space;
   const fs::path dir = job.output_dir;
   const Outcome outcome =
-      merge_runs(space, job.kernel->outputs.size(), run.earlier, collected.values, std::move(collected.failures));
+      merge_runs(space, job.kernel->outputs.size(), run.earlier, collected.results, std::move(collected.failures));
   const bool journal_failed = std::any_of(collected.journal_problems.begin(), collected.journal_problems.end(),
                                           [](const std::string& p) { return !p.empty(); });
   const int verdict = decide_verdict({space.tasks(), outcome.finished, outcome.failures.size(),
@@ -147,11 +145,11 @@ int decide_and_write(const RunOptions& options, const PreparedRun& run, const Ex
       break;
   }
   fault_point(0, "report");
-  const auto results_file = write_results(dir, job, space, collected.values);
-  const auto summary_file = write_summary(dir, job, space, collected.values);
+  const auto results_file = write_results(dir, job, space, collected.results);
+  const auto summary_file = write_summary(dir, job, space, collected.results);
   const RunSummary summary{results_file, summary_file, write_report_last()};
   progress.finish(space.tasks(), report.wall_seconds, summary.results.string());
-  if (!options.quiet && !progress.json()) print_summary(job, space, collected.values, report, summary);
+  if (!options.quiet && !progress.json()) print_summary(job, space, collected.results, report, summary);
   if (!outcome.failures.empty()) {
     const auto quarantined = std::count_if(outcome.failures.begin(), outcome.failures.end(),
                                            [](const TaskFailure& f) { return f.quarantined; });

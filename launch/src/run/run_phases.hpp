@@ -26,6 +26,7 @@
 #include "partita/journal.hpp"
 #include "partita/work_stats.hpp"
 #include "output/run_report.hpp"
+#include "output/task_table.hpp"
 #include "run/agreement.hpp"
 #include "run/job_failure.hpp"
 #include "run/progress_printer.hpp"
@@ -99,7 +100,7 @@ ExecutedRun execute(const Context& ctx, const RunOptions& options, PreparedRun& 
 
 /// Rank 0's view of every rank's work; the other ranks' fields are empty.
 struct CollectedRun {
-  std::vector<double> values;          ///< tasks x outputs, by task id; NaN where nothing ran
+  TaskTable results;                   ///< by task id: this run's results
   std::vector<TaskFailure> failures;   ///< this run's, from every rank
   std::vector<RankReport> ranks;
   std::vector<std::string> journal_problems;  ///< by rank

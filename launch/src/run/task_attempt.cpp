@@ -19,8 +19,10 @@ std::string attempt_task(const JobSpec& job, const ParamSet& params, std::uint64
     return "the kernel threw something that is not a std::exception";
   }
   for (std::size_t o = 0; o < out.size(); ++o) {
-    if (!std::isfinite(out[o])) {
-      return fmt::format("output '{}' is not finite ({})", job.kernel->outputs[o].name, out[o]);
+    const OutputSpec& output = job.kernel->outputs[o];
+    if (!std::isfinite(out[o])) return fmt::format("output '{}' is not finite ({})", output.name, out[o]);
+    if (output.type == OutputType::integer && (out[o] != std::trunc(out[o]) || std::abs(out[o]) > max_exact_integer)) {
+      return fmt::format("output '{}' = {} is not an integer of magnitude at most 2^53", output.name, out[o]);
     }
   }
   return {};

@@ -12,8 +12,8 @@
 namespace partita::launch {
 
 /// Writes the kernel's outputs into `out`; returns "" when they are all
-/// finite, else why the attempt failed (the kernel's exception message, or
-/// the output that is not finite). Never throws.
+/// finite (and integer outputs whole), else why the attempt failed (the
+/// kernel's exception message, or the output at fault). Never throws.
 std::string attempt_task(const JobSpec& job, const ParamSet& params, std::uint64_t task, std::span<double> out);
 
 }  // namespace partita::launch

@@ -16,11 +16,13 @@
 
 namespace partita::launch {
 
-std::pair<std::vector<std::uint64_t>, std::vector<double>> RankResults::merged() const {
-  std::pair<std::vector<std::uint64_t>, std::vector<double>> all;
+RankResults::Merged RankResults::merged() const {
+  Merged all;
   for (std::size_t w = 0; w < ids.size(); ++w) {
-    all.first.insert(all.first.end(), ids[w].begin(), ids[w].end());
-    all.second.insert(all.second.end(), values[w].begin(), values[w].end());
+    all.ids.insert(all.ids.end(), ids[w].begin(), ids[w].end());
+    all.ok.insert(all.ok.end(), ok[w].begin(), ok[w].end());
+    all.values.insert(all.values.end(), values[w].begin(), values[w].end());
+    all.texts.insert(all.texts.end(), texts[w].begin(), texts[w].end());
   }
   return all;
 }
@@ -69,6 +71,7 @@ class Pace {
 WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& space,
                     std::span<const std::uint64_t> todo, const TaskRunOptions& options, RankResults& results) {
   const std::size_t outputs = job.kernel->outputs.size();
+  const bool with_texts = has_text_outputs(job.kernel->outputs);
   const auto seconds = [&options] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - options.epoch).count();
   };
@@ -98,6 +101,7 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
         values.resize(values.size() + outputs);
         std::span<double> out(values.data() + values.size() - outputs, outputs);
         const ParamSet& params = space.params(space.point_of(task));
+        std::vector<std::string> texts;  // a command's text outputs
         std::string problem;
         std::uint32_t attempts = 0;
         std::uint32_t crashes = options.earlier_crashes.empty() ? 0 : options.earlier_crashes[task];
@@ -129,17 +133,21 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
         } while (!problem.empty() && !quarantined && attempts <= static_cast<std::uint32_t>(options.retries));
         if (!problem.empty()) {
           std::fill(out.begin(), out.end(), std::nan(""));
+          texts.clear();
           results.failures[worker].push_back({task, attempts, problem, crashes, quarantined});
           if (options.max_failures > 0 && failed.fetch_add(1) + 1 > options.max_failures) {
             options.stop->raise(StopReason::max_failures);
           }
         }
         results.ids[worker].push_back(task);
+        results.ok[worker].push_back(problem.empty() ? 1 : 0);
+        const std::string packed = with_texts ? pack_texts(texts) : std::string();
+        if (with_texts) results.texts[worker].push_back(packed);
         if (options.trace) results.slices[worker].push_back({task, start, seconds()});
         pace.add(std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
         journal(options, [&](JournalWriter& j) {
           if (problem.empty()) {
-            j.append_result(task, attempts, out);
+            j.append_result(task, attempts, out, packed);
           } else {
             j.append_failure(task, attempts, problem);
           }

@@ -39,22 +39,37 @@ struct TaskFailure {
   bool quarantined = false;   ///< crashes reached quarantine_after: never attempted again
 };
 
+/// What each worker thread of a rank ran: per worker, parallel lists.
 struct RankResults {
   std::vector<std::vector<std::uint64_t>> ids;    ///< every task that ran, failed or not
+  std::vector<std::vector<std::uint8_t>> ok;      ///< 1 where the task has a result
   std::vector<std::vector<double>> values;        ///< their outputs; NaN for a failed task
+  std::vector<std::vector<std::string>> texts;    ///< their packed text outputs; empty without text outputs
   std::vector<std::vector<TaskSlice>> slices;     ///< empty unless tracing
   std::vector<std::vector<TaskFailure>> failures;
   /// Why a worker stopped the rank, beyond a StopReason (a lost fork server).
   std::vector<std::string> stop_problems;
 
   explicit RankResults(int workers)
-      : ids(workers), values(workers), slices(workers), failures(workers), stop_problems(workers) {}
+      : ids(workers),
+        ok(workers),
+        values(workers),
+        texts(workers),
+        slices(workers),
+        failures(workers),
+        stop_problems(workers) {}
 
   /// The first worker's stop problem, or "".
   std::string stop_problem() const;
 
-  /// All workers' ids and values, concatenated; they stay paired.
-  std::pair<std::vector<std::uint64_t>, std::vector<double>> merged() const;
+  /// All workers' lists, concatenated; they stay paired.
+  struct Merged {
+    std::vector<std::uint64_t> ids;
+    std::vector<std::uint8_t> ok;
+    std::vector<double> values;
+    std::vector<std::string> texts;
+  };
+  Merged merged() const;
 };
 
 struct TaskRunOptions {
