@@ -17,25 +17,51 @@
 
 #include "spec/task_space.hpp"
 #include "isolation/worker_process.hpp"
+#include "command/command_start.hpp"
+#include <algorithm>
+#include <cstdio>
 
 namespace partita::launch {
 
 namespace {
 
-enum class Op : std::uint32_t { spawn = 1, reap = 2 };
+enum class Op : std::uint32_t { spawn = 1, reap = 2, command = 3 };
 
 // Fixed-size messages on a SOCK_SEQPACKET channel: one request, one reply.
 struct Request {
   Op op = Op::spawn;
   std::int32_t pid = 0;      // reap
   std::int32_t threads = 1;  // spawn
-  cpu_set_t cpus{};          // spawn: the worker's affinity
+  cpu_set_t cpus{};          // spawn, command: the child's affinity
+  CommandRequest command;    // command: which task; its stdout and stderr come as two passed descriptors
 };
 
 struct Reply {
-  std::int32_t pid = -1;     // spawn: the worker, -1 when fork failed
-  std::int32_t status = 0;   // reap: the wait status; spawn: errno when it failed
+  std::int32_t pid = -1;     // spawn, command: the child, -1 when it could not start
+  std::int32_t status = 0;   // reap: the wait status; spawn, command: errno when it failed
+  char problem[200] = {};    // command: what could not be done, when it failed
 };
+
+// Receives a request and up to two descriptors passed with it (-1 if none).
+bool receive_request(int channel, Request& request, int (&fds)[2]) {
+  msghdr message{};
+  iovec part{&request, sizeof request};
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  fds[0] = fds[1] = -1;
+  ssize_t got = 0;
+  while ((got = ::recvmsg(channel, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (got != static_cast<ssize_t>(sizeof request)) return false;
+  if (const cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr && header->cmsg_type == SCM_RIGHTS) {
+    const std::size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    std::memcpy(fds, CMSG_DATA(header), std::min<std::size_t>(count, 2) * sizeof(int));
+  }
+  return true;
+}
 
 [[noreturn]] void fail(const std::string& what) {
   throw Error("isolation = \"process\": " + what + ": " + std::strerror(errno));
@@ -100,8 +126,21 @@ std::string reap_server(pid_t server) {
   const TaskSpace space(job);
   std::set<pid_t> workers;
   Request request;
-  while (::recv(channel, &request, sizeof request, 0) == static_cast<ssize_t>(sizeof request)) {
+  int fds[2];
+  while (receive_request(channel, request, fds)) {
     Reply reply;
+    if (request.op == Op::command) {
+      const CommandStart started = start_command(job, space, request.command, request.cpus, fds[0], fds[1]);
+      for (int fd : fds) {
+        if (fd >= 0) ::close(fd);
+      }
+      reply.pid = started.pid;
+      reply.status = started.error;
+      std::snprintf(reply.problem, sizeof reply.problem, "%s", started.problem.c_str());
+      if (started.pid > 0) workers.insert(started.pid);
+      if (!send_reply(channel, reply, -1)) break;
+      continue;
+    }
     if (request.op == Op::reap) {
       int status = 0;
       while (::waitpid(request.pid, &status, 0) < 0 && errno == EINTR) {
@@ -134,6 +173,8 @@ std::string reap_server(pid_t server) {
     ::close(pair[0]);
     if (!sent) break;
   }
+  // Commands run in process groups of their own: the whole group goes.
+  for (pid_t pid : workers) ::kill(-pid, SIGKILL);
   for (pid_t pid : workers) ::kill(pid, SIGKILL);
   for (pid_t pid : workers) ::waitpid(pid, nullptr, 0);
   ::_exit(0);
@@ -215,6 +256,40 @@ ForkServer::Worker ForkServer::spawn(int threads) {
   if (header == nullptr || header->cmsg_type != SCM_RIGHTS) fail("the worker process server sent no socket");
   std::memcpy(&worker.socket, CMSG_DATA(header), sizeof(int));
   return worker;
+}
+
+pid_t ForkServer::start_command(const CommandRequest& task, int stdout_fd, int stderr_fd) {
+  Request request;
+  request.op = Op::command;
+  request.command = task;
+  CPU_ZERO(&request.cpus);
+  if (::sched_getaffinity(0, sizeof request.cpus, &request.cpus) != 0) fail("cannot read the thread's CPU mask");
+  msghdr message{};
+  iovec part{&request, sizeof request};
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  cmsghdr* header = CMSG_FIRSTHDR(&message);
+  header->cmsg_level = SOL_SOCKET;
+  header->cmsg_type = SCM_RIGHTS;
+  header->cmsg_len = CMSG_LEN(2 * sizeof(int));
+  const int fds[2] = {stdout_fd, stderr_fd};
+  std::memcpy(CMSG_DATA(header), fds, sizeof fds);
+
+  const std::lock_guard lock(mutex_);
+  if (!lost_.empty()) throw ForkServerLost(lost_);
+  if (::sendmsg(channel_, &message, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
+    lose(fmt::format("when asking it to start task {} ({})", task.task, std::strerror(errno)));
+  }
+  Reply reply;
+  ssize_t got = 0;
+  while ((got = ::recv(channel_, &reply, sizeof reply, 0)) < 0 && errno == EINTR) {
+  }
+  if (got != static_cast<ssize_t>(sizeof reply)) lose(fmt::format("while it started task {}", task.task));
+  if (reply.pid < 0) throw Error(reply.problem);
+  return reply.pid;
 }
 
 int ForkServer::reap(pid_t pid) {

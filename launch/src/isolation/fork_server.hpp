@@ -13,6 +13,7 @@
 #include <string>
 
 #include "partita/error.hpp"
+#include "command/command_start.hpp"
 #include "spec/job_spec.hpp"
 
 namespace partita::launch {
@@ -49,6 +50,13 @@ class ForkServer {
   /// when the server cannot fork (process or memory limits), ForkServerLost
   /// when the server is gone.
   Worker spawn(int threads);
+  /// Starts the command of a command job's task, bound to the calling
+  /// thread's CPUs, in a process group of its own, with its stdout and
+  /// stderr on the descriptors given (the server closes its copies).
+  /// Returns its pid (also its group); throws partita::Error saying what
+  /// could not be done (a task directory, exec), ForkServerLost when the
+  /// server is gone. Thread-safe. Reap it with reap().
+  pid_t start_command(const CommandRequest& task, int stdout_fd, int stderr_fd);
   /// Waits until the server's child `pid` has ended and returns its wait
   /// status (as waitpid gives it). Thread-safe. Throws ForkServerLost when
   /// the server is gone.

@@ -1,5 +1,7 @@
 #include "journal/job_journal.hpp"
 
+#include "command/command_spec.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -111,9 +113,20 @@ fs::path journal_dir(const fs::path& output_dir) { return output_dir / "journal"
 
 std::string job_identity(const JobSpec& job) {
   std::string outputs;
-  for (const auto& o : job.kernel->outputs) outputs += (outputs.empty() ? "" : ",") + o.name;
-  return fmt::format("kernel={}\nseed={}\nrepeat={}\noutputs={}\nversion={}\n", job.kernel->name, job.seed,
-                     job.repeat, outputs, version_string);
+  for (const auto& o : job.kernel->outputs) {
+    outputs += (outputs.empty() ? "" : ",") + o.name;
+    if (o.type != OutputType::number) outputs += std::string(":") + type_name(o.type);
+  }
+  std::string identity = fmt::format("kernel={}\nseed={}\nrepeat={}\noutputs={}\nversion={}\n", job.kernel->name,
+                                     job.seed, job.repeat, outputs, version_string);
+  if (job.command) {
+    // What the command is and the bytes of its program: a resume after
+    // either changed would mix two programs' results.
+    std::string written = job.command->written;
+    std::replace(written.begin(), written.end(), '\n', ' ');
+    identity += fmt::format("command={}\nprogram={}\n", written, program_digest(*job.command));
+  }
+  return identity;
 }
 
 std::string journal_identity(const JobSpec& job, const std::vector<std::string>& fingerprints_by_id) {

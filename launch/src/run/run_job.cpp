@@ -49,6 +49,8 @@ int run_job(const RunOptions& options, int* argc, char*** argv) {
   // Parsed before MPI: isolation = "process" needs its fork server first.
   ParsedJob parsed = parse_job(options.job_file);
   std::optional<ForkServer> isolation;
+  // The server makes command tasks' directories: it needs the final one.
+  if (parsed.job && !options.out_dir.empty()) parsed.job->output_dir = options.out_dir;
   if (parsed.job && parsed.job->isolation == Isolation::process) {
     try {
       isolation.emplace(*parsed.job);

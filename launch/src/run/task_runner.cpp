@@ -13,6 +13,7 @@
 #include "run/fault_injection.hpp"
 #include "run/task_attempt.hpp"
 #include "isolation/worker_process.hpp"
+#include "command/command_process.hpp"
 
 namespace partita::launch {
 
@@ -79,7 +80,7 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
   Pace pace;
   // One worker process per rank thread, each touched only by its thread.
   std::vector<WorkerProcess> isolated;
-  if (options.isolation != nullptr) {
+  if (options.isolation != nullptr && !job.command) {
     const int workers = workers_per_rank(ctx, options.loop.threads_per_task);
     isolated.reserve(workers);
     for (int w = 0; w < workers; ++w) {
@@ -108,13 +109,23 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
         bool quarantined = false;
         do {
           ++attempts;
-          if (isolated.empty()) {
+          if (options.isolation == nullptr) {
             problem = attempt_task(job, params, task, out);
             continue;
           }
           IsolatedAttempt outcome;
           try {
-            outcome = isolated[worker].run(task, space.spec_position(space.point_of(task)), out);
+            if (job.command) {
+              const CommandRequest request{task,
+                                           space.point_of(task),
+                                           space.spec_position(space.point_of(task)),
+                                           space.tasks(),
+                                           attempts,
+                                           options.loop.threads_per_task};
+              outcome = run_command_task(*options.isolation, job, request, params, options.timeout_seconds, out, texts);
+            } else {
+              outcome = isolated[worker].run(task, space.spec_position(space.point_of(task)), out);
+            }
           } catch (const ForkServerLost& e) {
             // No worker can start on this rank again, through no fault of
             // this task: stop the rank and leave the task unjournaled (it

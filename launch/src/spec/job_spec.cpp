@@ -14,6 +14,7 @@
 #include <toml.hpp>
 
 #include "partita/error.hpp"
+#include "command/read_command.hpp"
 #include "spec/deadline.hpp"
 #include "spec/spec_error.hpp"
 #include "spec/spec_reader.hpp"
@@ -27,7 +28,8 @@ namespace {
 const std::vector<std::string> top_level_keys = {"name",  "kernel", "seed",   "repeat",
                                                  "params", "sweep", "output", "schedule", "threads_per_task",
                                                  "retries", "max_failures", "isolation", "timeout",
-                                                 "quarantine_after"};
+                                                 "quarantine_after", "command", "outputs", "outputs_from",
+                                                 "task_dir", "log_files"};
 const std::vector<std::string> schedule_keys = {"kind", "chunk"};
 const std::vector<std::string> output_keys = {"dir", "format"};
 constexpr std::uint64_t max_tasks = std::uint64_t{1} << 32;
@@ -109,7 +111,7 @@ void read_sweep(const Reader& reader, const toml::value& section, JobSpec& job,
       job.mode = mode == "grid" ? SweepMode::grid : SweepMode::zip;
       continue;
     }
-    const ParamSpec& spec = reader.param_spec(*job.kernel, "sweep", key, value);
+    const ParamSpec* spec = job.own_kernel ? nullptr : &reader.param_spec(*job.kernel, "sweep", key, value);
     const std::string name = "sweep." + key;
     if (params_table.count(key) != 0) {
       reader.fail(value, fmt::format("{} is also set in [params]: a parameter is either fixed or swept", name));
@@ -121,7 +123,9 @@ void read_sweep(const Reader& reader, const toml::value& section, JobSpec& job,
     const auto& list = value.as_array();
     if (list.empty()) reader.fail(value, fmt::format("{} = []: the sweep is empty; give at least one value", name));
     SweepAxis axis{key, {}, value.location().line()};
-    for (const auto& element : list) axis.values.push_back(reader.param(element, spec, name));
+    for (const auto& element : list) {
+      axis.values.push_back(spec != nullptr ? reader.param(element, *spec, name) : reader.free_param(element, name));
+    }
     axes.emplace_back(&value, std::move(axis));
   }
   if (axes.empty()) {
@@ -420,15 +424,36 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
   }
 
   const auto kernel_it = top.find("kernel");
-  if (kernel_it == top.end()) {
-    reader.fail(fmt::format("missing key 'kernel': name the kernel to run, one of {} ('partita kernels' lists them)",
-                            fmt::join(registry.names(), ", ")));
+  const auto command_it = top.find("command");
+  std::shared_ptr<KernelInfo> command_kernel;
+  if (kernel_it != top.end() && command_it != top.end()) {
+    reader.fail(command_it->second, "both 'kernel' and 'command' are set: a job runs a built-in kernel or its own "
+                                    "program, not both; remove one");
   }
-  const std::string kernel = reader.string(kernel_it->second, "kernel");
-  job.kernel = registry.find(kernel);
-  if (job.kernel == nullptr) {
-    reader.fail(kernel_it->second, fmt::format("kernel = \"{}\": unknown kernel; {}", kernel,
-                                               suggestion(kernel, registry.names())));
+  if (command_it != top.end()) {
+    command_kernel = read_command_outputs(reader, top);
+    job.own_kernel = command_kernel;
+    job.kernel = command_kernel.get();
+  } else {
+    if (kernel_it == top.end()) {
+      reader.fail(fmt::format("missing key 'kernel' or 'command': name the kernel to run, one of {} ('partita "
+                              "kernels' lists them), or your own program, command = [\"./sim\", \"--seed\", "
+                              "\"{{seed}}\"]",
+                              fmt::join(registry.names(), ", ")));
+    }
+    for (const auto& key : command_only_keys()) {
+      if (const auto it = top.find(key); it != top.end()) {
+        reader.fail(it->second, fmt::format("{}: only a command job (command = [...]) has it; a kernel declares "
+                                            "its own outputs ('partita kernels')",
+                                            key));
+      }
+    }
+    const std::string kernel = reader.string(kernel_it->second, "kernel");
+    job.kernel = registry.find(kernel);
+    if (job.kernel == nullptr) {
+      reader.fail(kernel_it->second, fmt::format("kernel = \"{}\": unknown kernel; {}", kernel,
+                                                 suggestion(kernel, registry.names())));
+    }
   }
 
   if (const auto it = top.find("seed"); it != top.end()) {
@@ -444,7 +469,19 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
   const toml::table* params = &no_params;
   if (const auto it = top.find("params"); it != top.end()) {
     params = &reader.table(it->second, "params");
-    for (const auto& [key, value] : *params) {
+    // In the file's order (a command's parameters have no declared one).
+    std::vector<std::pair<std::string, const toml::value*>> in_order;
+    for (const auto& [key, value] : *params) in_order.emplace_back(key, &value);
+    std::sort(in_order.begin(), in_order.end(), [](const auto& a, const auto& b) {
+      const auto la = a.second->location(), lb = b.second->location();
+      return std::pair(la.line(), la.column()) < std::pair(lb.line(), lb.column());
+    });
+    for (const auto& [key, where] : in_order) {
+      const toml::value& value = *where;
+      if (command_kernel) {
+        job.fixed.set(key, reader.free_param(value, "params." + key));
+        continue;
+      }
       const ParamSpec& spec = reader.param_spec(*job.kernel, "params", key, value);
       job.fixed.set(key, reader.param(value, spec, "params." + key));
     }
@@ -478,7 +515,17 @@ JobSpec parse_job_spec_text(const std::string& text, const std::string& file_nam
                                  Reader::shown(v), Reader::not_one(v)));
     }
   }
+  if (command_kernel) job.isolation = Isolation::process;
   read_isolation(reader, top, job);
+  if (command_kernel) {
+    // A command always runs in its own process, started by the rank's fork
+    // server; timeout and quarantine_after apply to it as they do to workers.
+    if (const auto it = top.find("isolation"); it != top.end() && job.isolation != Isolation::process) {
+      reader.fail(it->second, "isolation = \"thread\": a command always runs in its own process; remove the key");
+    }
+    job.isolation = Isolation::process;
+    job.command = read_command(reader, top, job, *command_kernel);
+  }
   if (job.output_dir.empty()) job.output_dir = job.name + ".out";
   // Paths in a spec are relative to the spec's own folder, so a job file
   // means the same wherever it is run from (--out, typed by the user, stays

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,10 +29,17 @@ struct SweepAxis {
   unsigned line = 0;  ///< where the list is, for messages about the job's size
 };
 
+struct CommandSpec;
+
 struct JobSpec {
   std::string file;                ///< the path it was read from, for messages
   std::string name;                ///< `name`, else the file's stem
+  /// What a task evaluates: a built-in kernel, or for a command job the
+  /// stand-in that own_kernel holds (its parameters and outputs).
   const KernelInfo* kernel = nullptr;
+  std::shared_ptr<const KernelInfo> own_kernel;
+  /// A command job's program and how to run it; null for a kernel job.
+  std::shared_ptr<const CommandSpec> command;
   std::uint64_t seed = 0;
   std::uint64_t repeat = 1;        ///< runs of each sweep point, each with its own stream
   unsigned repeat_line = 0;        ///< where `repeat` is set; 0: not set
@@ -62,7 +70,8 @@ struct SpecChecks {
 /// Reads and validates a job file. Throws SpecError naming file, line and
 /// key for any problem: unreadable or malformed file, unknown key (with the
 /// closest valid one), wrong type, value out of range, empty sweep, unknown
-/// kernel, a sweep point the kernel rejects, or (checks.memory) a job too
+/// kernel, a sweep point the kernel rejects, a command whose program is not
+/// found or has an unknown placeholder, or (checks.memory) a job too
 /// large for the memory this process may use.
 JobSpec parse_job_spec(const std::string& path, const KernelRegistry& registry, const SpecChecks& checks = {});
 

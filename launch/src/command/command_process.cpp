@@ -1,0 +1,236 @@
+#include "command/command_process.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "command/command_spec.hpp"
+#include "command/task_outputs.hpp"
+#include "spec/spec_error.hpp"
+#include "spec/task_space.hpp"
+
+namespace partita::launch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t stderr_tail_bytes = 4096;
+constexpr std::size_t max_line_bytes = 1 << 20;      // a stdout line longer is not an output line
+constexpr std::size_t max_keyvalue_bytes = 1 << 20;  // stdout-keyvalue: what is kept of stdout
+constexpr std::size_t max_output_file_bytes = 16 << 20;
+constexpr auto term_grace = std::chrono::seconds(2);
+
+// What is kept of stdout: the last complete line that may be a JSON object
+// and the line being read (stdout-json), or the whole of it up to a bound
+// (stdout-keyvalue).
+class StdoutKeeper {
+ public:
+  explicit StdoutKeeper(OutputsFrom from) : from_(from) {}
+  void feed(std::string_view bytes) {
+    if (from_ == OutputsFrom::file) return;
+    if (from_ == OutputsFrom::stdout_keyvalue) {
+      if (all_.size() < max_keyvalue_bytes) all_.append(bytes.substr(0, max_keyvalue_bytes - all_.size()));
+      return;
+    }
+    while (!bytes.empty()) {
+      const auto end = bytes.find('\n');
+      const std::string_view part = bytes.substr(0, end);
+      if (line_.size() + part.size() <= max_line_bytes) {
+        line_.append(part);
+      } else {
+        too_long_ = true;
+      }
+      if (end == std::string_view::npos) return;
+      finish_line();
+      bytes.remove_prefix(end + 1);
+    }
+  }
+  // The last line that looks like a JSON object (a line without its final
+  // newline counts).
+  const std::string& json_line() {
+    finish_line();
+    return last_object_;
+  }
+  const std::string& all() const { return all_; }
+
+ private:
+  void finish_line() {
+    const auto first = line_.find_first_not_of(" \t\r");
+    if (!too_long_ && first != std::string::npos && line_[first] == '{') last_object_ = line_;
+    line_.clear();
+    too_long_ = false;
+  }
+  OutputsFrom from_;
+  std::string line_, last_object_, all_;
+  bool too_long_ = false;
+};
+
+void keep_tail(std::string& tail, std::string_view bytes) {
+  tail.append(bytes);
+  if (tail.size() > stderr_tail_bytes) tail.erase(0, tail.size() - stderr_tail_bytes);
+}
+
+std::string stderr_note(const std::string& tail) {
+  std::string shown = tail;
+  while (!shown.empty() && (shown.back() == '\n' || shown.back() == '\r')) shown.pop_back();
+  if (shown.empty()) return {};
+  return "; stderr ends: " + escape_controls(shown.size() > 400 ? shown.substr(shown.size() - 400) : shown);
+}
+
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  return -1;
+#endif
+}
+
+std::string read_outputs(const JobSpec& job, const CommandRequest& request, const ParamSet& params, StdoutKeeper& out,
+                         std::span<double> values, std::vector<std::string>& texts) {
+  const CommandSpec& command = *job.command;
+  const auto& outputs = job.kernel->outputs;
+  Reported reported;
+  std::string problem;
+  if (command.outputs_from == OutputsFrom::stdout_json) {
+    if (outputs.empty()) return {};
+    const std::string& line = out.json_line();
+    if (line.empty()) return "no line of stdout is a JSON object (outputs_from = \"stdout-json\"), e.g. {\"" + outputs.front().name + "\": 1.5}";
+    if (!parse_json_object(line, reported, problem)) {
+      return "the last line of stdout that looks like a JSON object is not one: " + problem + ": " + shown_excerpt(line);
+    }
+  } else if (command.outputs_from == OutputsFrom::stdout_keyvalue) {
+    parse_key_values(out.all(), reported);
+  } else {
+    TaskInvocation task;
+    task.task = request.task;
+    task.point = request.point;
+    task.attempt = request.attempt;
+    task.threads = request.threads;
+    task.seed = task_seed(job.seed, request.task);
+    std::filesystem::path dir = command.base_dir;
+    if (command.task_dir) {
+      // The same directory the server made (tasks: all of the job's).
+      dir = task_directory(std::filesystem::absolute(job.output_dir), request.task, request.tasks_in_job);
+      task.dir = dir.string();
+    }
+    task.params = &params;
+    const std::filesystem::path file = dir / render(command.outputs_file, task);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec) return fmt::format("its output file {} cannot be read: {}", file.string(), ec.message());
+    if (size > max_output_file_bytes) return fmt::format("its output file {} is {} bytes, over 16 MiB", file.string(), size);
+    std::ifstream in(file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && text[first] == '{') {
+      if (!parse_json_object(text, reported, problem)) {
+        return fmt::format("its output file {} is not a JSON object: {}", file.string(), problem);
+      }
+    } else {
+      parse_key_values(text, reported);
+    }
+  }
+  return take_outputs(outputs, reported, values, texts);
+}
+
+}  // namespace
+
+IsolatedAttempt run_command_task(ForkServer& server, const JobSpec& job, const CommandRequest& request,
+                                 const ParamSet& params, double timeout_seconds, std::span<double> values, std::vector<std::string>& texts) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return {fmt::format("cannot create a pipe: {}", std::strerror(errno)), false};
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    return {fmt::format("cannot create a pipe: {}", std::strerror(errno)), false};
+  }
+  pid_t pid = -1;
+  try {
+    pid = server.start_command(request, out_pipe[1], err_pipe[1]);
+  } catch (const ForkServerLost&) {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
+    throw;
+  } catch (const Error& e) {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
+    return {e.what(), false};
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  const int pidfd = open_pidfd(pid);
+  StdoutKeeper out(job.command->outputs_from);
+  std::string err_tail;
+  const auto start = Clock::now();
+  const auto deadline = timeout_seconds > 0 ? start + std::chrono::duration_cast<Clock::duration>(
+                                                          std::chrono::duration<double>(timeout_seconds))
+                                            : Clock::time_point::max();
+  bool timed_out = false, exited = false;
+  Clock::time_point killed_at{}, exited_at{};
+  int open_streams = 2;
+  std::vector<char> buffer(1 << 16);
+  pollfd fds[3] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}, {pidfd, POLLIN, 0}};
+  while (true) {
+    const auto now = Clock::now();
+    if (!exited && !timed_out && now >= deadline) {
+      timed_out = true;
+      killed_at = now;
+      ::kill(-pid, SIGTERM);
+    }
+    if (timed_out && now >= killed_at + term_grace) ::kill(-pid, SIGKILL);
+    // Once the command has exited, what it left in the pipes is read; a
+    // daemon it forked that keeps them open is killed with its group.
+    if (exited && (open_streams == 0 || now >= exited_at + std::chrono::milliseconds(200))) break;
+    if (pidfd < 0 && open_streams == 0) break;  // no pidfd: the end of its output is its end
+    const int ready = ::poll(fds, pidfd >= 0 && !exited ? 3 : 2, 100);
+    if (ready < 0 && errno != EINTR) break;
+    for (int s = 0; s < 2; ++s) {
+      if (fds[s].fd < 0 || (fds[s].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      const ssize_t got = ::read(fds[s].fd, buffer.data(), buffer.size());
+      if (got > 0) {
+        const std::string_view bytes(buffer.data(), static_cast<std::size_t>(got));
+        if (s == 0) out.feed(bytes);
+        else keep_tail(err_tail, bytes);
+      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+        ::close(fds[s].fd);
+        fds[s].fd = -1;
+        --open_streams;
+      }
+    }
+    if (!exited && pidfd >= 0 && (fds[2].revents & POLLIN) != 0) {
+      exited = true;
+      exited_at = Clock::now();
+      ::kill(-pid, SIGKILL);  // whatever of its group outlives it
+    }
+  }
+  for (int s = 0; s < 2; ++s) {
+    if (fds[s].fd >= 0) ::close(fds[s].fd);
+  }
+  if (pidfd >= 0) ::close(pidfd);
+  ::kill(-pid, SIGKILL);
+  const int status = server.reap(pid);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (timed_out) {
+    return {fmt::format("timed out after {:.3g} s (timeout = {}): its process group was killed{}", seconds,
+                        timeout_seconds, stderr_note(err_tail)),
+            true};
+  }
+  if (WIFSIGNALED(status)) return {describe_exit(status) + stderr_note(err_tail), true};
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    return {fmt::format("exited with status {}{}", WEXITSTATUS(status), stderr_note(err_tail)), false};
+  }
+  const std::string problem = read_outputs(job, request, params, out, values, texts);
+  return {problem.empty() ? problem : problem + stderr_note(err_tail), false};
+}
+
+}  // namespace partita::launch
