@@ -106,7 +106,7 @@ TEST_F(JobSpecTest, ErrorsNameFileLineKeyAndRule) {
   EXPECT_EQ(error_of("kernal = \"pi\"\n"),
             file + ":1: unknown key 'kernal': did you mean 'kernel'? allowed: name, kernel, seed, repeat, params, "
                    "sweep, output, schedule, threads_per_task, retries, max_failures, isolation, timeout, "
-                   "quarantine_after");
+                   "quarantine_after, command, outputs, outputs_from, task_dir, log_files");
   EXPECT_EQ(error_of("kernel = \"py\"\n"), file + ":1: kernel = \"py\": unknown kernel; did you mean 'pi'? allowed: "
                                                   "pi, integrate, synthetic, mandelbrot, heat, dot, histogram, solve, nbody");
   EXPECT_NE(error_of("kernel = \"pi\"\n[sweep]\nsamples = []\n").find(":3: sweep.samples = []: the sweep is empty"),
