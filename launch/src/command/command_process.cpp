@@ -113,20 +113,10 @@ std::string read_outputs(const JobSpec& job, const CommandRequest& request, cons
   } else if (command.outputs_from == OutputsFrom::stdout_keyvalue) {
     parse_key_values(out.all(), reported);
   } else {
-    TaskInvocation task;
-    task.task = request.task;
-    task.point = request.point;
-    task.attempt = request.attempt;
-    task.threads = request.threads;
-    task.seed = task_seed(job.seed, request.task);
-    std::filesystem::path dir = command.base_dir;
-    if (command.task_dir) {
-      // The same directory the server made (tasks: all of the job's).
-      dir = task_directory(std::filesystem::absolute(job.output_dir), request.task, request.tasks_in_job);
-      task.dir = dir.string();
-    }
-    task.params = &params;
-    const std::filesystem::path file = dir / render(command.outputs_file, task);
+    // Where the server started it: the task's directory, else the job's folder.
+    const TaskInvocation task = task_invocation(job, request, params);
+    const std::filesystem::path file =
+        std::filesystem::path(task.dir.empty() ? command.base_dir : task.dir) / render(command.outputs_file, task);
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
     if (ec) return fmt::format("its output file {} cannot be read: {}", file.string(), ec.message());

@@ -37,6 +37,9 @@ struct CommandSpec {
   /// Files whose bytes make the program's digest: the executable and every
   /// argument that names a file in the job's folder (a script, an input).
   std::vector<std::string> program_files;
+  /// program_digest's value, taken once by rank 0 when the run starts and
+  /// shared with the other ranks; empty until then.
+  std::string digest;
   OutputsFrom outputs_from = OutputsFrom::stdout_json;
   TextTemplate outputs_file;  ///< outputs_from = "file:NAME", relative to the task's working directory
   bool task_dir = false;      ///< each task runs in its own directory DIR/tasks/...

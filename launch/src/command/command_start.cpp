@@ -58,6 +58,21 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 }  // namespace
 
+TaskInvocation task_invocation(const JobSpec& job, const CommandRequest& request, const ParamSet& params) {
+  TaskInvocation task;
+  task.task = request.task;
+  task.point = request.point;
+  task.repeat = request.task % job.repeat;
+  task.attempt = request.attempt;
+  task.seed = task_seed(job.seed, request.task);
+  task.threads = request.threads;
+  task.params = &params;
+  if (job.command->task_dir) {
+    task.dir = task_directory(fs::absolute(job.output_dir), request.task, request.tasks_in_job).string();
+  }
+  return task;
+}
+
 CommandStart start_command(const JobSpec& job, const TaskSpace& space, const CommandRequest& request,
                            const cpu_set_t& cpus, int stdout_fd, int stderr_fd) {
   const CommandSpec& command = *job.command;
@@ -66,25 +81,16 @@ CommandStart start_command(const JobSpec& job, const TaskSpace& space, const Com
     started.problem = "the rank passed no pipes for the command's output";
     return started;
   }
-  TaskInvocation task;
-  task.task = request.task;
-  task.point = request.point;
-  task.repeat = request.task % space.repeat();
-  task.attempt = request.attempt;
-  task.seed = task_seed(job.seed, request.task);
-  task.threads = request.threads;
-  task.params = &space.params(request.spec_point);
-  std::string workdir = command.base_dir;
-  if (command.task_dir) {
-    const fs::path dir = task_directory(fs::absolute(job.output_dir), request.task, space.tasks());
+  const TaskInvocation task = task_invocation(job, request, space.params(request.spec_point));
+  const std::string workdir = task.dir.empty() ? command.base_dir : task.dir;
+  if (!task.dir.empty()) {
     std::error_code ec;
-    fs::create_directories(dir, ec);
+    fs::create_directories(task.dir, ec);
     if (ec) {
       started.error = ec.value();
-      started.problem = "cannot create the task's directory " + dir.string() + ": " + ec.message();
+      started.problem = "cannot create the task's directory " + task.dir + ": " + ec.message();
       return started;
     }
-    task.dir = workdir = dir.string();
   }
   std::vector<std::string> argv = command_line(command, task);
   std::vector<std::string> env = command_environment(task, environ);

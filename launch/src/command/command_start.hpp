@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include "command/command_spec.hpp"
+
 namespace partita::launch {
 
 struct JobSpec;
@@ -30,6 +32,10 @@ struct CommandStart {
   int error = 0;        ///< errno of what failed
   std::string problem;  ///< what failed, for the task's failure message
 };
+
+/// What `request`'s command fills its placeholders with; `params` are its
+/// point's. Its dir is the task's directory when task_dir, else "".
+TaskInvocation task_invocation(const JobSpec& job, const CommandRequest& request, const ParamSet& params);
 
 /// Forks and execs the command (called by the single-threaded fork server;
 /// `space` is the job's points in spec order). Creates the task's directory

@@ -115,23 +115,17 @@ std::shared_ptr<KernelInfo> read_command_outputs(const Reader& reader, const tom
 std::shared_ptr<CommandSpec> read_command(const Reader& reader, const toml::table& top, const JobSpec& job,
                                           KernelInfo& kernel) {
   // The parameters, as the file gives them: [params], then [sweep].
-  std::vector<std::string> params;
+  const auto declare = [&kernel](const std::string& name, const ParamValue& v, const char* doc) {
+    const ParamType type = std::holds_alternative<std::int64_t>(v) ? ParamType::integer
+                           : std::holds_alternative<double>(v)     ? ParamType::real
+                                                                   : ParamType::choice;
+    kernel.params.push_back({name, type, v, 0, 0, {}, doc});
+  };
   for (std::size_t p = 0; p < job.fixed.names().size(); ++p) {
-    const ParamValue& v = job.fixed.values()[p];
-    kernel.params.push_back({job.fixed.names()[p],
-                             std::holds_alternative<std::int64_t>(v) ? ParamType::integer
-                             : std::holds_alternative<double>(v)     ? ParamType::real
-                                                                     : ParamType::choice,
-                             v, 0, 0, {}, "set in [params]"});
+    declare(job.fixed.names()[p], job.fixed.values()[p], "set in [params]");
   }
-  for (const auto& axis : job.sweep) {
-    const ParamValue& v = axis.values.front();
-    kernel.params.push_back({axis.name,
-                             std::holds_alternative<std::int64_t>(v) ? ParamType::integer
-                             : std::holds_alternative<double>(v)     ? ParamType::real
-                                                                     : ParamType::choice,
-                             v, 0, 0, {}, "swept in [sweep]"});
-  }
+  for (const auto& axis : job.sweep) declare(axis.name, axis.values.front(), "swept in [sweep]");
+  std::vector<std::string> params;
   for (const auto& p : kernel.params) params.push_back(p.name);
   const std::vector<std::string> reserved = {"task", "repeat"};
   for (const auto& output : kernel.outputs) {

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstring>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -42,23 +43,44 @@ struct Reply {
   char problem[200] = {};    // command: what could not be done, when it failed
 };
 
-// Receives a request and up to two descriptors passed with it (-1 if none).
-bool receive_request(int channel, Request& request, int (&fds)[2]) {
+// Sends `size` bytes with up to two descriptors passed beside them (SCM_RIGHTS).
+bool send_with_fds(int channel, const void* data, std::size_t size, std::span<const int> fds) {
   msghdr message{};
-  iovec part{&request, sizeof request};
+  iovec part{const_cast<void*>(data), size};
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+  if (!fds.empty()) {
+    message.msg_control = control;
+    message.msg_controllen = CMSG_SPACE(fds.size_bytes());
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(fds.size_bytes());
+    std::memcpy(CMSG_DATA(header), fds.data(), fds.size_bytes());
+  }
+  return ::sendmsg(channel, &message, MSG_NOSIGNAL) == static_cast<ssize_t>(size);
+}
+
+// Receives exactly `size` bytes and up to fds.size() (at most two)
+// descriptors passed with them, -1 where none came; false when the bytes
+// did not come (the other end closed or broke).
+bool receive_with_fds(int channel, void* data, std::size_t size, std::span<int> fds) {
+  msghdr message{};
+  iovec part{data, size};
   message.msg_iov = &part;
   message.msg_iovlen = 1;
   alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
   message.msg_control = control;
   message.msg_controllen = sizeof control;
-  fds[0] = fds[1] = -1;
+  std::fill(fds.begin(), fds.end(), -1);
   ssize_t got = 0;
   while ((got = ::recvmsg(channel, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
   }
-  if (got != static_cast<ssize_t>(sizeof request)) return false;
+  if (got != static_cast<ssize_t>(size)) return false;
   if (const cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr && header->cmsg_type == SCM_RIGHTS) {
     const std::size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    std::memcpy(fds, CMSG_DATA(header), std::min<std::size_t>(count, 2) * sizeof(int));
+    std::memcpy(fds.data(), CMSG_DATA(header), std::min(count, fds.size()) * sizeof(int));
   }
   return true;
 }
@@ -76,21 +98,8 @@ void detach_from_signals(pid_t parent) {
 }
 
 bool send_reply(int channel, const Reply& reply, int passed_fd) {
-  msghdr message{};
-  iovec part{const_cast<Reply*>(&reply), sizeof reply};
-  message.msg_iov = &part;
-  message.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (passed_fd >= 0) {
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(header), &passed_fd, sizeof(int));
-  }
-  return ::sendmsg(channel, &message, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof reply);
+  return send_with_fds(channel, &reply, sizeof reply,
+                       passed_fd >= 0 ? std::span<const int>(&passed_fd, 1) : std::span<const int>());
 }
 
 // "killed by signal 9 (Killed)" for the server's wait status.
@@ -127,7 +136,7 @@ std::string reap_server(pid_t server) {
   std::set<pid_t> workers;
   Request request;
   int fds[2];
-  while (receive_request(channel, request, fds)) {
+  while (receive_with_fds(channel, &request, sizeof request, fds)) {
     Reply reply;
     if (request.op == Op::command) {
       const CommandStart started = start_command(job, space, request.command, request.cpus, fds[0], fds[1]);
@@ -235,27 +244,16 @@ ForkServer::Worker ForkServer::spawn(int threads) {
     lose(fmt::format("when asking it for a worker process ({})", std::strerror(errno)));
   }
   Reply reply;
-  msghdr message{};
-  iovec part{&reply, sizeof reply};
-  message.msg_iov = &part;
-  message.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  ssize_t got = 0;
-  while ((got = ::recvmsg(channel_, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  int socket[1];
+  if (!receive_with_fds(channel_, &reply, sizeof reply, socket)) {
+    lose("while waiting for the worker process it was asked for");
   }
-  if (got != static_cast<ssize_t>(sizeof reply)) lose("while waiting for the worker process it was asked for");
   if (reply.pid < 0) {
     errno = reply.status;
     fail("cannot fork a worker process");
   }
-  Worker worker;
-  worker.pid = reply.pid;
-  const cmsghdr* header = CMSG_FIRSTHDR(&message);
-  if (header == nullptr || header->cmsg_type != SCM_RIGHTS) fail("the worker process server sent no socket");
-  std::memcpy(&worker.socket, CMSG_DATA(header), sizeof(int));
-  return worker;
+  if (socket[0] < 0) fail("the worker process server sent no socket");
+  return Worker{reply.pid, socket[0]};
 }
 
 pid_t ForkServer::start_command(const CommandRequest& task, int stdout_fd, int stderr_fd) {
@@ -264,23 +262,10 @@ pid_t ForkServer::start_command(const CommandRequest& task, int stdout_fd, int s
   request.command = task;
   CPU_ZERO(&request.cpus);
   if (::sched_getaffinity(0, sizeof request.cpus, &request.cpus) != 0) fail("cannot read the thread's CPU mask");
-  msghdr message{};
-  iovec part{&request, sizeof request};
-  message.msg_iov = &part;
-  message.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  cmsghdr* header = CMSG_FIRSTHDR(&message);
-  header->cmsg_level = SOL_SOCKET;
-  header->cmsg_type = SCM_RIGHTS;
-  header->cmsg_len = CMSG_LEN(2 * sizeof(int));
   const int fds[2] = {stdout_fd, stderr_fd};
-  std::memcpy(CMSG_DATA(header), fds, sizeof fds);
-
   const std::lock_guard lock(mutex_);
   if (!lost_.empty()) throw ForkServerLost(lost_);
-  if (::sendmsg(channel_, &message, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
+  if (!send_with_fds(channel_, &request, sizeof request, fds)) {
     lose(fmt::format("when asking it to start task {} ({})", task.task, std::strerror(errno)));
   }
   Reply reply;

@@ -124,7 +124,7 @@ std::string job_identity(const JobSpec& job) {
     // either changed would mix two programs' results.
     std::string written = job.command->written;
     std::replace(written.begin(), written.end(), '\n', ' ');
-    identity += fmt::format("command={}\nprogram={}\n", written, program_digest(*job.command));
+    identity += fmt::format("command={}\nprogram={}\n", written, job.command->digest.empty() ? program_digest(*job.command) : job.command->digest);
   }
   return identity;
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "command/command_spec.hpp"
 #include "commands/exit_codes.hpp"
 #include "journal/point_table.hpp"
 #include "journal/run_files.hpp"
@@ -183,6 +184,24 @@ JournalWriter open_journal(const Context& ctx, const PreparedRun& run, const Run
   }
 }
 
+// The digest of a command's program files, read once by rank 0 (on
+// thousands of ranks, every rank reading the executable would load a
+// shared file system for nothing) and given to every rank.
+void take_program_digest(const Context& ctx, JobSpec& job) {
+  std::string digest;
+  on_every_rank(ctx, [&] {
+    if (ctx.rank() != 0) return;
+    try {
+      digest = program_digest(*job.command);
+    } catch (const Error& e) {
+      throw JobError(exit_bad_input, e.what());
+    }
+  }, Blame::job);
+  auto command = std::make_shared<CommandSpec>(*job.command);
+  command->digest = broadcast_text(ctx, digest);
+  job.command = std::move(command);
+}
+
 }  // namespace
 
 PreparedRun prepare(const Context& ctx, const RunOptions& options, ParsedJob parsed) {
@@ -192,6 +211,7 @@ PreparedRun prepare(const Context& ctx, const RunOptions& options, ParsedJob par
   });
   JobSpec job = std::move(*parsed.job);
   if (!options.out_dir.empty()) job.output_dir = options.out_dir;
+  if (job.command) take_program_digest(ctx, job);
   TaskSpace space(job);
   PreparedRun run{std::move(job), std::move(space), {}, {}, {}, {}, 0, {}, false};
 

@@ -1,5 +1,7 @@
 #include "spec/task_space.hpp"
 
+#include "command/command_spec.hpp"
+
 namespace partita::launch {
 
 TaskSpace::TaskSpace(const JobSpec& job) : repeat_(job.repeat) {
@@ -56,6 +58,7 @@ std::string TaskSpace::point_key(std::uint64_t point) const {
 std::string TaskSpace::identity(const JobSpec& job) const {
   std::string text = "kernel=" + job.kernel->name + ";seed=" + std::to_string(job.seed) +
                      ";repeat=" + std::to_string(repeat_) + ";";
+  if (job.command) text += "command=" + job.command->written + ";";
   for (std::uint64_t point = 0; point < points(); ++point) text += point_key(point) + ";";
   return text;
 }
