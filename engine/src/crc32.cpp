@@ -1,4 +1,4 @@
-#include "crc32.hpp"
+#include "partita/detail/crc32.hpp"
 
 #include <array>
 

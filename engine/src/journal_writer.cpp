@@ -18,7 +18,7 @@
 #include <system_error>
 #include <vector>
 
-#include "crc32.hpp"
+#include "partita/detail/crc32.hpp"
 #include "journal_format.hpp"
 #include "partita/error.hpp"
 #include "partita/journal.hpp"

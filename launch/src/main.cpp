@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   const std::vector<partita::launch::Subcommand> subcommands{
       partita::launch::add_run_command(app), partita::launch::add_status_command(app),
       partita::launch::add_kernels_command(app), partita::launch::add_batch_command(app),
-      partita::launch::add_info_command(app)};
+      partita::launch::add_info_command(app), partita::launch::add_log_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

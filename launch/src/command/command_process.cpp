@@ -13,8 +13,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "command/command_spec.hpp"
+#include "command/running_commands.hpp"
+#include "command/task_log.hpp"
 #include "command/task_outputs.hpp"
 #include "spec/spec_error.hpp"
 #include "spec/task_space.hpp"
@@ -81,11 +84,62 @@ void keep_tail(std::string& tail, std::string_view bytes) {
   if (tail.size() > stderr_tail_bytes) tail.erase(0, tail.size() - stderr_tail_bytes);
 }
 
+// log_files = true: DIR/tasks/.../stdout.log and stderr.log, the latest
+// attempt's (each attempt starts them afresh).
+class TaskFiles {
+ public:
+  TaskFiles(const std::string& dir) {
+    for (int s = 0; s < 2; ++s) {
+      const std::string path = dir + (s == 0 ? "/stdout.log" : "/stderr.log");
+      fds_[s] = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fds_[s] < 0 && problem_.empty()) problem_ = fmt::format("cannot create {}: {}", path, std::strerror(errno));
+    }
+  }
+  ~TaskFiles() {
+    for (int fd : fds_) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  TaskFiles(const TaskFiles&) = delete;
+  TaskFiles& operator=(const TaskFiles&) = delete;
+  void write(int stream, std::string_view bytes) {
+    if (fds_[stream] < 0) return;
+    while (!bytes.empty()) {
+      const ssize_t wrote = ::write(fds_[stream], bytes.data(), bytes.size());
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote <= 0) {
+        if (problem_.empty()) problem_ = fmt::format("cannot write the task's {} file: {}", stream == 0 ? "stdout" : "stderr", std::strerror(errno));
+        ::close(fds_[stream]);
+        fds_[stream] = -1;
+        return;
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(wrote));
+    }
+  }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  int fds_[2] = {-1, -1};
+  std::string problem_;
+};
+
 std::string stderr_note(const std::string& tail) {
   std::string shown = tail;
   while (!shown.empty() && (shown.back() == '\n' || shown.back() == '\r')) shown.pop_back();
   if (shown.empty()) return {};
   return "; stderr ends: " + escape_controls(shown.size() > 400 ? shown.substr(shown.size() - 400) : shown);
+}
+
+// How the command ended, in its own terms (not a worker's).
+std::string command_exit(int status) {
+  if (WIFSIGNALED(status)) {
+    const int signal = WTERMSIG(status);
+    const char* name = ::strsignal(signal);
+    return fmt::format("killed by signal {} ({}){}", signal, name ? name : "unknown",
+                       signal == SIGKILL ? ": out of memory, or killed by someone" : "");
+  }
+  if (WIFEXITED(status)) return fmt::format("exited with status {}", WEXITSTATUS(status));
+  return "ended";
 }
 
 int open_pidfd(pid_t pid) {
@@ -138,7 +192,9 @@ std::string read_outputs(const JobSpec& job, const CommandRequest& request, cons
 }  // namespace
 
 IsolatedAttempt run_command_task(ForkServer& server, const JobSpec& job, const CommandRequest& request,
-                                 const ParamSet& params, double timeout_seconds, std::span<double> values, std::vector<std::string>& texts) {
+                                 const ParamSet& params, const CommandLimits& limits, std::span<double> values,
+                                 std::vector<std::string>& texts) {
+  const double timeout_seconds = limits.timeout_seconds;
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return {fmt::format("cannot create a pipe: {}", std::strerror(errno)), false};
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -158,9 +214,20 @@ IsolatedAttempt run_command_task(ForkServer& server, const JobSpec& job, const C
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
+  command_started(pid);
   const int pidfd = open_pidfd(pid);
   StdoutKeeper out(job.command->outputs_from);
   std::string err_tail;
+  // Every byte goes to the rank's log as it is read; only the bounded
+  // keepers above hold any of it in memory.
+  std::optional<TaskFiles> files;
+  if (job.command->log_files) files.emplace(task_invocation(job, request, params).dir);
+  const auto log = [&](int stream, std::string_view bytes) {
+    if (limits.log != nullptr) {
+      limits.log->write(request.task, request.attempt, stream == 0 ? LogStream::out : LogStream::err, bytes);
+    }
+    if (files) files->write(stream, bytes);
+  };
   const auto start = Clock::now();
   const auto deadline = timeout_seconds > 0 ? start + std::chrono::duration_cast<Clock::duration>(
                                                           std::chrono::duration<double>(timeout_seconds))
@@ -191,6 +258,7 @@ IsolatedAttempt run_command_task(ForkServer& server, const JobSpec& job, const C
         const std::string_view bytes(buffer.data(), static_cast<std::size_t>(got));
         if (s == 0) out.feed(bytes);
         else keep_tail(err_tail, bytes);
+        log(s, bytes);
       } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
         ::close(fds[s].fd);
         fds[s].fd = -1;
@@ -208,19 +276,35 @@ IsolatedAttempt run_command_task(ForkServer& server, const JobSpec& job, const C
   }
   if (pidfd >= 0) ::close(pidfd);
   ::kill(-pid, SIGKILL);
-  const int status = server.reap(pid);
+  int status = 0;
+  try {
+    status = server.reap(pid);
+  } catch (...) {
+    command_ended(pid);
+    throw;
+  }
+  command_ended(pid);
+  if (abandoning_commands()) return {"abandoned at the end of the grace period", false, true};
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  IsolatedAttempt outcome;
   if (timed_out) {
-    return {fmt::format("timed out after {:.3g} s (timeout = {}): its process group was killed{}", seconds,
-                        timeout_seconds, stderr_note(err_tail)),
-            true};
+    outcome = {fmt::format("timed out after {:.3g} s (timeout = {}): its process group was killed{}", seconds,
+                           timeout_seconds, stderr_note(err_tail)),
+               true};
+  } else if (WIFSIGNALED(status)) {
+    outcome = {command_exit(status) + stderr_note(err_tail), true};
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    outcome = {command_exit(status) + stderr_note(err_tail), false};
+  } else {
+    const std::string problem = read_outputs(job, request, params, out, values, texts);
+    outcome = {problem.empty() ? problem : problem + stderr_note(err_tail), false};
   }
-  if (WIFSIGNALED(status)) return {describe_exit(status) + stderr_note(err_tail), true};
-  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-    return {fmt::format("exited with status {}{}", WEXITSTATUS(status), stderr_note(err_tail)), false};
+  if (limits.log != nullptr) {
+    const std::string ended = timed_out ? fmt::format("timed out after {:.3g} s", seconds) : command_exit(status);
+    limits.log->write(request.task, request.attempt, LogStream::end, ended);
   }
-  const std::string problem = read_outputs(job, request, params, out, values, texts);
-  return {problem.empty() ? problem : problem + stderr_note(err_tail), false};
+  if (files && !files->problem().empty() && outcome.problem.empty()) outcome.problem = files->problem();
+  return outcome;
 }
 
 }  // namespace partita::launch

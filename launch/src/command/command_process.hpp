@@ -16,11 +16,20 @@
 
 namespace partita::launch {
 
+class TaskLogWriter;
+
+/// What bounds and records one attempt of a command task.
+struct CommandLimits {
+  double timeout_seconds = 0.0;     ///< 0: none
+  TaskLogWriter* log = nullptr;     ///< the rank's log of every task's stdout and stderr (null: none)
+};
+
 /// Runs `request`'s command and, when it exits 0, reads the job's outputs
 /// into `values` and `texts`. A non-zero exit or an unreadable output is
 /// the attempt's problem; a death by signal or a timeout is also a crash.
 /// Throws ForkServerLost when the server is gone.
 IsolatedAttempt run_command_task(ForkServer& server, const JobSpec& job, const CommandRequest& request,
-                                 const ParamSet& params, double timeout_seconds, std::span<double> values, std::vector<std::string>& texts);
+                                 const ParamSet& params, const CommandLimits& limits, std::span<double> values,
+                                 std::vector<std::string>& texts);
 
 }  // namespace partita::launch

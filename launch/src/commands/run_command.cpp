@@ -131,6 +131,10 @@ Subcommand add_run_command(CLI::App& partita) {
       ->excludes(resume);
   app->add_flag("--retry-failed", run.retry_failed, "with --resume: run the journaled failures again too")
       ->needs(resume);
+  app->add_flag("--allow-changed-program", run.allow_changed_program,
+                "with --resume: accept that a command job's program changed since its journal began (the journal "
+                "notes it; results.csv then mixes both versions)")
+      ->needs(resume);
   app->add_option("--grace", run.grace_seconds,
                   "seconds running tasks may take after SIGTERM/SIGINT/SIGUSR1 (default 30)")
       ->check(CLI::Range(0.0, 86400.0));

@@ -26,6 +26,7 @@ struct RunOptions {
   bool resume = false;        ///< finish the job the output directory's journal began
   bool restart = false;       ///< discard the output directory's journal and results first
   bool retry_failed = false;  ///< with resume: run the journaled failures again too
+  bool allow_changed_program = false;  ///< with resume: accept a command job's changed program (the journal notes it)
   double grace_seconds = 30;  ///< after a stop signal, how long running tasks may take
   std::optional<double> deadline_seconds;  ///< from the start: start no task that would end later; unset: the
                                            ///< allocation's end, if a scheduler says when it is

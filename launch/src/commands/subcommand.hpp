@@ -21,6 +21,7 @@ Subcommand add_status_command(CLI::App& partita);
 Subcommand add_kernels_command(CLI::App& partita);
 Subcommand add_batch_command(CLI::App& partita);
 Subcommand add_info_command(CLI::App& partita);
+Subcommand add_log_command(CLI::App& partita);
 
 /// Under mpirun every rank parses the command line; a usage error is
 /// printed once, by the process that will be rank 0.

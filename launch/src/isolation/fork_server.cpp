@@ -11,6 +11,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <array>
+#include <atomic>
 #include <set>
 #include <span>
 #include <string>
@@ -94,6 +96,50 @@ bool receive_with_fds(int channel, void* data, std::size_t size, std::span<int> 
 void detach_from_signals(pid_t parent) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(0);  // the parent died before prctl
+  std::signal(SIGHUP, SIG_DFL);  // the server's handler is the server's alone
+  for (int signal : {SIGTERM, SIGINT, SIGUSR1, SIGPIPE}) std::signal(signal, SIG_IGN);
+}
+
+// The server's children, for its death signal. When the rank dies at once
+// (SIGKILL, the OOM killer) the server must still take every command's
+// process group with it: a command's own children do not die with their
+// parent. Slots a signal handler may read (lock-free atomics); a child
+// beyond the last slot is still killed when the channel closes.
+std::array<std::atomic<pid_t>, 1024> child_slots{};
+
+void track_child(pid_t pid) {
+  for (auto& slot : child_slots) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, pid)) return;
+  }
+}
+
+void untrack_child(pid_t pid) {
+  for (auto& slot : child_slots) {
+    pid_t was = pid;
+    if (slot.compare_exchange_strong(was, 0)) return;
+  }
+}
+
+extern "C" void on_rank_gone(int) {
+  for (auto& slot : child_slots) {
+    const pid_t pid = slot.load();
+    if (pid <= 0) continue;
+    ::kill(-pid, SIGKILL);  // a command's group (a kernel worker has none: ESRCH)
+    ::kill(pid, SIGKILL);
+  }
+  ::_exit(0);
+}
+
+// The server dies with its rank, but killing its children first.
+void serve_until_rank_gone(pid_t rank) {
+  static_assert(std::atomic<pid_t>::is_always_lock_free);
+  struct sigaction action {};
+  action.sa_handler = on_rank_gone;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGHUP, &action, nullptr);
+  ::prctl(PR_SET_PDEATHSIG, SIGHUP);
+  if (::getppid() != rank) on_rank_gone(SIGHUP);  // the rank died before prctl
   for (int signal : {SIGTERM, SIGINT, SIGUSR1, SIGPIPE}) std::signal(signal, SIG_IGN);
 }
 
@@ -146,7 +192,10 @@ std::string reap_server(pid_t server) {
       reply.pid = started.pid;
       reply.status = started.error;
       std::snprintf(reply.problem, sizeof reply.problem, "%s", started.problem.c_str());
-      if (started.pid > 0) workers.insert(started.pid);
+      if (started.pid > 0) {
+        workers.insert(started.pid);
+        track_child(started.pid);
+      }
       if (!send_reply(channel, reply, -1)) break;
       continue;
     }
@@ -155,6 +204,7 @@ std::string reap_server(pid_t server) {
       while (::waitpid(request.pid, &status, 0) < 0 && errno == EINTR) {
       }
       workers.erase(request.pid);
+      untrack_child(request.pid);
       reply.status = status;
       if (!send_reply(channel, reply, -1)) break;
       continue;
@@ -177,7 +227,10 @@ std::string reap_server(pid_t server) {
     ::close(pair[1]);
     reply.pid = pid;
     reply.status = pid < 0 ? errno : 0;
-    if (pid > 0) workers.insert(pid);
+    if (pid > 0) {
+      workers.insert(pid);
+      track_child(pid);
+    }
     const bool sent = send_reply(channel, reply, pid > 0 ? pair[0] : -1);
     ::close(pair[0]);
     if (!sent) break;
@@ -199,7 +252,7 @@ ForkServer::ForkServer(const JobSpec& job) {
   if (server_ < 0) fail("cannot fork the worker process server");
   if (server_ == 0) {
     ::close(pair[0]);
-    detach_from_signals(rank);
+    serve_until_rank_gone(rank);
     serve_forks(pair[1], job);
   }
   ::close(pair[1]);

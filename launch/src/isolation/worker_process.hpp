@@ -20,6 +20,9 @@ namespace partita::launch {
 struct IsolatedAttempt {
   std::string problem;
   bool crashed = false;  ///< the worker died or was killed (timeout): it counts toward quarantine
+  /// Killed by Partita itself at the end of a drain's grace period: not the
+  /// task's doing, so nothing is journaled and it reruns on resume.
+  bool abandoned = false;
 };
 
 /// One rank thread's worker process, started on first use and replaced when

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -74,20 +75,35 @@ bool same_points(const std::string& field, const std::vector<std::string>& finge
          field.substr(colon + 1) == points_digest(fingerprints_by_id, static_cast<std::size_t>(count));
 }
 
-// Every field but the points must be equal; the points must be a prefix of
-// this job's (by id). Throws SpecError naming the file and what differs.
-void check_identity(const fs::path& file, const std::string& journal, const std::string& job,
-                    const std::vector<std::string>& fingerprints_by_id) {
+// What a journal file's identity and this job's may differ in: the points
+// (a sweep grows; checked apart), the note a run resumed with a changed
+// program leaves, and, when the user allows it, the program.
+constexpr const char* program_key = "program";
+constexpr const char* note_key = "note";
+
+// Every field but those must be equal; the points must be a prefix of this
+// job's (by id). Throws SpecError naming the file and what differs. A
+// program that alone changed is returned (its digest in the file), for the
+// caller to allow or refuse.
+std::optional<std::string> check_identity(const fs::path& file, const std::string& journal, const std::string& job,
+                                          const std::vector<std::string>& fingerprints_by_id) {
   auto old_fields = identity_fields(journal);
   auto new_fields = identity_fields(job);
   const std::string old_points = old_fields["points"];
-  old_fields.erase("points");
-  new_fields.erase("points");
+  for (auto* fields : {&old_fields, &new_fields}) {
+    fields->erase("points");
+    fields->erase(note_key);
+  }
   std::string changes;
+  std::optional<std::string> program_before;
   for (const auto& [key, value] : new_fields) {
     const auto it = old_fields.find(key);
     const std::string before = it == old_fields.end() ? "absent" : it->second;
     if (before == value) continue;
+    if (key == program_key && it != old_fields.end()) {
+      program_before = before;
+      continue;
+    }
     if (!changes.empty()) changes += ", ";
     changes += fmt::format("{} (journal {}, now {})", key, before, value);
   }
@@ -105,6 +121,21 @@ void check_identity(const fs::path& file, const std::string& journal, const std:
                                 "discard it (and its results), or --out to run elsewhere",
                                 old_points.empty() ? "absent" : old_points));
   }
+  return program_before;
+}
+
+// The programs a run resumed with --allow-changed-program accepted, from
+// its note ("...accepted program D1,D2").
+void add_accepted_programs(const std::string& identity, std::set<std::string>& accepted) {
+  const auto fields = identity_fields(identity);
+  const auto note = fields.find(note_key);
+  if (note == fields.end()) return;
+  const std::string marker = "accepted program ";
+  const auto at = note->second.find(marker);
+  if (at == std::string::npos) return;
+  std::istringstream digests(note->second.substr(at + marker.size()));
+  std::string digest;
+  while (std::getline(digests, digest, ',')) accepted.insert(digest);
 }
 
 }  // namespace
@@ -133,8 +164,19 @@ std::string journal_identity(const JobSpec& job, const std::vector<std::string>&
   return job_identity(job) + "points=" + points_field(fingerprints_by_id) + "\n";
 }
 
+std::string journal_identity(const JobSpec& job, const std::vector<std::string>& fingerprints_by_id,
+                             const std::vector<std::string>& accepted_programs) {
+  std::string identity = journal_identity(job, fingerprints_by_id);
+  if (accepted_programs.empty()) return identity;
+  std::string digests;
+  for (const auto& digest : accepted_programs) digests += (digests.empty() ? "" : ",") + digest;
+  return identity + fmt::format("{}=resumed with --allow-changed-program: results of earlier runs came from "
+                                "accepted program {}\n",
+                                note_key, digests);
+}
+
 JournalState load_journal(const fs::path& dir, const JobSpec& job, const std::vector<std::string>& fingerprints_by_id,
-                          std::uint64_t tasks) {
+                          std::uint64_t tasks, bool allow_changed_program) {
   const std::string identity = journal_identity(job, fingerprints_by_id);
   const std::size_t outputs = job.kernel->outputs.size();
   JournalState state;
@@ -144,12 +186,19 @@ JournalState load_journal(const fs::path& dir, const JobSpec& job, const std::ve
   auto files = journal_files(dir);
   // Older runs first, so a later run's record of a task wins.
   std::stable_sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return run_of(a) < run_of(b); });
+  // Files whose program differs from this job's, checked once every
+  // file's note of programs accepted earlier is known.
+  std::vector<std::pair<fs::path, std::string>> changed_program;
+  std::set<std::string> accepted;
   for (const auto& file : files) {
     state.next_run = std::max(state.next_run, run_of(file) + 1);
     const JournalContents contents = read_journal(file);
     state.torn_files += contents.torn ? 1 : 0;
     if (!contents.has_header) continue;  // died while being created: holds nothing
-    check_identity(file, contents.header.job_identity, identity, fingerprints_by_id);
+    if (auto before = check_identity(file, contents.header.job_identity, identity, fingerprints_by_id)) {
+      changed_program.emplace_back(file, std::move(*before));
+    }
+    add_accepted_programs(contents.header.job_identity, accepted);
     for (const auto& record : contents.records) {
       if (record.task >= tasks) continue;
       if (record.kind == JournalRecordKind::result && record.values.size() == outputs) {
@@ -168,6 +217,21 @@ JournalState load_journal(const fs::path& dir, const JobSpec& job, const std::ve
     failure.crashes = state.crashes[task];
     state.failures.push_back(std::move(failure));
   }
+  for (const auto& [file, before] : changed_program) {
+    if (accepted.contains(before)) continue;
+    if (!allow_changed_program) {
+      std::string programs;
+      for (const auto& program : job.command->program_files) programs += (programs.empty() ? "" : ", ") + program;
+      throw SpecError(file.string(), 0,
+                      fmt::format("the program changed since this journal was written: {} (journal digest {}, now "
+                                  "{}). Pass --allow-changed-program to resume anyway (results.csv then mixes both "
+                                  "versions' results), --restart to discard the journal, or --out to run elsewhere",
+                                  programs.empty() ? "its files" : programs, before, job.command->digest));
+    }
+    accepted.insert(before);
+    state.newly_accepted_programs = true;
+  }
+  state.accepted_programs.assign(accepted.begin(), accepted.end());
   return state;
 }
 

@@ -29,6 +29,10 @@ std::string job_identity(const JobSpec& job);
 /// those parameters: results are never relabelled by a copied file or an
 /// edited point table.
 std::string journal_identity(const JobSpec& job, const std::vector<std::string>& fingerprints_by_id);
+/// The same, for a run that accepted earlier runs' results from other
+/// program digests: it notes which, so later resumes need not be told again.
+std::string journal_identity(const JobSpec& job, const std::vector<std::string>& fingerprints_by_id,
+                             const std::vector<std::string>& accepted_programs);
 
 /// What earlier runs finished, read from every journal file.
 struct JournalState {
@@ -37,6 +41,10 @@ struct JournalState {
   std::vector<std::uint8_t> crashes;     ///< per task: attempts that killed their worker (at most 255)
   std::uint32_t next_run = 0;            ///< the run number for new files
   std::uint64_t torn_files = 0;          ///< files that ended in a torn record (dropped)
+  /// Digests of earlier programs whose results this job accepts
+  /// (--allow-changed-program, now or in an earlier resume), sorted.
+  std::vector<std::string> accepted_programs;
+  bool newly_accepted_programs = false;  ///< this resume accepted one not accepted before
 };
 
 /// Reads every journal in `dir`, checking each was written for this job
@@ -44,8 +52,12 @@ struct JournalState {
 /// Throws SpecError when one was not, or when a file in `dir` is not a
 /// journal Partita names, naming the file, what changed and the flags to
 /// use; partita::Error when a file cannot be read.
+/// A command job whose program's digest differs from a file's is refused
+/// (naming the program's files) unless `allow_changed_program`, or a later
+/// run's journal notes that it accepted that digest.
 JournalState load_journal(const std::filesystem::path& dir, const JobSpec& job,
-                          const std::vector<std::string>& fingerprints_by_id, std::uint64_t tasks);
+                          const std::vector<std::string>& fingerprints_by_id, std::uint64_t tasks,
+                          bool allow_changed_program = false);
 
 /// Counts for `partita status`: read the files alone, no MPI.
 struct JournalSummary {

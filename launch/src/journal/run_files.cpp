@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "command/task_log.hpp"
 #include "journal/job_journal.hpp"
 #include "journal/point_table.hpp"
 #include "output/atomic_file.hpp"
@@ -73,6 +74,22 @@ void discard_earlier_run(const fs::path& output_dir) {
       const bool ours = table ? first_bytes(path, 19) == "partita point table"
                               : name.ends_with(".journal") && is_journal_file(path);
       if (!ours) refuse(path, "not a journal file or point table Partita wrote");
+      doomed.push_back(path);
+    }
+  }
+  // Command jobs' rank logs: frames from the first byte (or empty, if the
+  // rank died before its first frame).
+  const fs::path logs = task_log_dir(output_dir);
+  if (fs::exists(fs::symlink_status(logs, ec))) {
+    if (!fs::is_directory(fs::symlink_status(logs))) refuse(logs, "not a directory, so not Partita's task logs");
+    for (const auto& entry : fs::directory_iterator(logs)) {
+      const fs::path& path = entry.path();
+      const std::string name = path.filename().string();
+      check_regular(path);
+      const std::string head = first_bytes(path, 4);
+      if (!name.starts_with("rank-") || !name.ends_with(".log") || !(head.empty() || head == "PLG1")) {
+        refuse(path, "not a task log Partita wrote");
+      }
       doomed.push_back(path);
     }
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "commands/exit_codes.hpp"
+#include "command/running_commands.hpp"
 #include "run/run_phases.hpp"
 #include "run/signal_stop.hpp"
 #include "run/verdict.hpp"
@@ -73,7 +74,8 @@ ExecutedRun execute(const Context& ctx, const RunOptions& options, PreparedRun& 
                               isolation,
                               run.job.timeout_seconds,
                               run.job.quarantine_after,
-                              run.crashes};
+                              run.crashes,
+                              run.task_log.get()};
   const AllocationDeadline deadline = choose_deadline(ctx, options);
   executed.deadline_from_allocation = deadline.from_allocation;
   if (deadline.seconds) {
@@ -85,7 +87,9 @@ ExecutedRun execute(const Context& ctx, const RunOptions& options, PreparedRun& 
   task_options.watchdog = &watchdog;
   {
     // The grace period's end abandons running tasks but keeps what is journaled.
-    const SignalStop signals(stop, options.grace_seconds, exit_interrupted, [journal, lock = run.lock.get()] {
+    const SignalStop signals(stop, options.grace_seconds, exit_interrupted, [journal, lock = run.lock.get()](bool grace_over) {
+      // Commands get SIGTERM, then SIGKILL: their groups outlive the rank otherwise.
+      if (grace_over) abandon_running_commands(std::chrono::seconds(2));
       if (lock != nullptr) lock->mark_stopping();
       try {
         if (journal != nullptr) journal->flush();
@@ -104,7 +108,8 @@ ExecutedRun execute(const Context& ctx, const RunOptions& options, PreparedRun& 
     executed.journal_problem = e.what();
   }
   if (stop.raised_for(StopReason::journal) && executed.journal_problem.empty()) {
-    executed.journal_problem = journal->last_error();
+    executed.journal_problem = journal != nullptr ? journal->last_error() : "";
+    if (executed.journal_problem.empty() && run.task_log) executed.journal_problem = run.task_log->last_error();
   }
   // What the journal holds is safe either way; a loop that threw ends the job.
   if (auto agreed = agree_on_failure(ctx, loop_failure)) throw AgreedFailure{std::move(*agreed)};

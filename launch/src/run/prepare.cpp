@@ -141,7 +141,13 @@ std::vector<std::uint8_t> read_earlier_runs(PreparedRun& run, const RunOptions& 
   const auto fingerprints = point_fingerprints(run.space);
   const fs::path dir = journal_dir(run.job.output_dir);
   if (options.resume) {
-    run.earlier = load_journal(dir, run.job, fingerprints, run.space.tasks());
+    run.earlier = load_journal(dir, run.job, fingerprints, run.space.tasks(), options.allow_changed_program);
+    if (run.earlier.newly_accepted_programs && !options.quiet) {
+      fmt::print(stderr,
+                 "partita: warning: {}: resuming with a changed program (--allow-changed-program): results of earlier "
+                 "runs came from another version of it; the journal notes this\n",
+                 run.job.output_dir);
+    }
     skip = run.earlier.results.done;
     // A quarantined task stays failed: --retry-failed reruns the others.
     for (auto& f : run.earlier.failures) {
@@ -173,7 +179,7 @@ JournalWriter open_journal(const Context& ctx, const PreparedRun& run, const Run
   try {
     fault_point(ctx.rank(), "journal");
     return JournalWriter(path,
-                         JournalHeader{journal_identity(run.job, point_fingerprints(run.space)), version_string,
+                         JournalHeader{journal_identity(run.job, point_fingerprints(run.space), run.earlier.accepted_programs), version_string,
                                        static_cast<std::uint32_t>(run.job.kernel->outputs.size()),
                                        static_cast<std::uint32_t>(ctx.rank()), run.earlier.next_run},
                          JournalOptions{options.journal_flush_records, options.journal_flush_seconds, true});
@@ -213,7 +219,7 @@ PreparedRun prepare(const Context& ctx, const RunOptions& options, ParsedJob par
   if (!options.out_dir.empty()) job.output_dir = options.out_dir;
   if (job.command) take_program_digest(ctx, job);
   TaskSpace space(job);
-  PreparedRun run{std::move(job), std::move(space), {}, {}, {}, {}, 0, {}, false};
+  PreparedRun run{std::move(job), std::move(space), {}, {}, {}, {}, 0, {}, {}, false};
 
   // The output directory, its lock and the earlier runs' journal: rank 0.
   PointIdDecision ids;
@@ -241,6 +247,11 @@ PreparedRun prepare(const Context& ctx, const RunOptions& options, ParsedJob par
   }, Blame::job);
   broadcast_vector(ctx, skip, MPI_BYTE);
   MPI_Bcast(&run.earlier.next_run, 1, MPI_UINT32_T, 0, ctx.comm());
+  // Every rank's journal header notes the earlier programs accepted.
+  auto accepted = static_cast<std::uint64_t>(run.earlier.accepted_programs.size());
+  MPI_Bcast(&accepted, 1, MPI_UINT64_T, 0, ctx.comm());
+  run.earlier.accepted_programs =
+      unpack_texts(broadcast_text(ctx, pack_texts(run.earlier.accepted_programs)), static_cast<std::size_t>(accepted));
   if (run.job.isolation == Isolation::process && options.resume) broadcast_vector(ctx, run.crashes, MPI_BYTE);
   run.crashes.resize(run.job.isolation == Isolation::process && options.resume ? run.space.tasks() : 0);
   for (std::uint64_t task = 0; task < run.space.tasks(); ++task) {
@@ -255,6 +266,9 @@ PreparedRun prepare(const Context& ctx, const RunOptions& options, ParsedJob par
   if (run.already_complete) return run;
 
   if (options.journal) on_every_rank(ctx, [&] { run.journal.emplace(open_journal(ctx, run, options)); });
+  if (run.job.command) {
+    on_every_rank(ctx, [&] { run.task_log = std::make_unique<TaskLogWriter>(task_log_path(run.job.output_dir, ctx.rank()), run.earlier.next_run); });
+  }
   return run;
 }
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "command/task_log.hpp"
 #include "commands/run_command.hpp"
 #include "isolation/fork_server.hpp"
 #include "journal/job_journal.hpp"
@@ -71,6 +72,7 @@ struct PreparedRun {
   std::vector<std::uint8_t> crashes;  ///< isolation = "process": earlier runs' crashes per task
   std::uint64_t points_added = 0;     ///< points a grown sweep gained since its journal began
   std::optional<JournalWriter> journal;  ///< this rank's journal of this run
+  std::unique_ptr<TaskLogWriter> task_log;  ///< command jobs: this rank's log of its tasks' output
   /// A resumed run that had already finished every task and written its
   /// files: nothing runs and nothing is rewritten.
   bool already_complete = false;

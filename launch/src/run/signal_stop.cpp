@@ -40,8 +40,8 @@ void SignalStop::arm() {
 }
 
 SignalStop::SignalStop(StopFlag& stop, double grace_seconds, int exit_code,
-                       std::function<void()> on_abandon)
-    : grace_seconds_(grace_seconds), exit_code_(exit_code), on_abandon_(std::move(on_abandon)) {
+                       std::function<void(bool grace_over)> on_stop)
+    : grace_seconds_(grace_seconds), exit_code_(exit_code), on_stop_(std::move(on_stop)) {
   hard_exit_code.store(exit_code);
   stop_flag.store(&stop);
   if (first_signal.load() != 0) stop.raise(StopReason::signal);  // it came during start-up
@@ -79,12 +79,13 @@ void SignalStop::watch() {
   // What finished before the signal goes to disk now: under mpirun, Ctrl-C
   // is followed by SIGKILL about 2 s later, whatever the grace period.
   lock.unlock();
-  if (on_abandon_) on_abandon_();
+  if (on_stop_) on_stop_(false);
   lock.lock();
   const auto grace = std::chrono::duration<double>(grace_seconds_);
   if (finished_.wait_for(lock, grace, [this] { return done_; })) return;
   std::fprintf(stderr, "partita: grace period of %.0f s over: abandoning the tasks still running\n", grace_seconds_);
-  if (on_abandon_) on_abandon_();
+  lock.unlock();  // the loop may finish meanwhile; the process ends here regardless
+  if (on_stop_) on_stop_(true);
   std::fflush(nullptr);
   ::_exit(exit_code_);
 }

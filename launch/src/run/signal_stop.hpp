@@ -20,10 +20,12 @@ class SignalStop {
   /// signal that arrives during start-up is remembered, not fatal.
   static void arm();
   /// Points the handlers at `stop` (raised with StopReason::signal at once
-  /// if a signal already came) and starts the grace-period watchdog. `on_abandon` runs (on a
-  /// watchdog thread) when the grace period ends before the loop does, just
-  /// before the process exits with `exit_code`: flush what can be flushed.
-  SignalStop(StopFlag& stop, double grace_seconds, int exit_code, std::function<void()> on_abandon);
+  /// if a signal already came) and starts the grace-period watchdog.
+  /// `on_stop` runs (on the watchdog thread) at the first signal, with
+  /// false: flush what can be flushed; and again, with true, when the grace
+  /// period ends before the loop does, just before the process exits with
+  /// `exit_code`: end what still runs, flush again.
+  SignalStop(StopFlag& stop, double grace_seconds, int exit_code, std::function<void(bool grace_over)> on_stop);
   /// Stops the watchdog; later signals are remembered but raise nothing.
   ~SignalStop();
   SignalStop(const SignalStop&) = delete;
@@ -39,7 +41,7 @@ class SignalStop {
 
   double grace_seconds_;
   int exit_code_;
-  std::function<void()> on_abandon_;
+  std::function<void(bool)> on_stop_;
   std::mutex mutex_;
   std::condition_variable finished_;
   bool done_ = false;

@@ -122,7 +122,9 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
                                            space.tasks(),
                                            attempts,
                                            options.loop.threads_per_task};
-              outcome = run_command_task(*options.isolation, job, request, params, options.timeout_seconds, out, texts);
+              outcome = run_command_task(*options.isolation, job, request, params,
+                                         CommandLimits{options.timeout_seconds, options.task_log}, out, texts);
+              if (options.task_log != nullptr && options.task_log->failed()) options.stop->raise(StopReason::journal);
             } else {
               outcome = isolated[worker].run(task, space.spec_position(space.point_of(task)), out);
             }
@@ -133,6 +135,10 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
             values.resize(values.size() - outputs);
             results.stop_problems[worker] = e.what();
             options.stop->raise(StopReason::isolation);
+            return;
+          }
+          if (outcome.abandoned) {
+            values.resize(values.size() - outputs);  // the rank is ending: the task reruns on resume
             return;
           }
           problem = outcome.problem;

@@ -19,6 +19,7 @@
 #include "run/agreement.hpp"
 #include "run/stop_flag.hpp"
 #include "spec/task_space.hpp"
+#include "command/task_log.hpp"
 
 namespace partita::launch {
 
@@ -95,6 +96,9 @@ struct TaskRunOptions {
   int quarantine_after = 2;
   /// Per task: crashes journaled by earlier runs (empty: none).
   std::span<const std::uint8_t> earlier_crashes;
+  /// Command jobs: the rank's log of every task's stdout and stderr. A
+  /// write that fails stops the rank (StopReason::journal), like the journal.
+  TaskLogWriter* task_log = nullptr;
   /// Armed when something escapes a task (not a kernel's failure: memory
   /// exhausted, a bug), before the loop tells the other ranks.
   FailureWatchdog* watchdog = nullptr;
