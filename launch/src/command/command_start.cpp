@@ -54,6 +54,7 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   if (::chdir(workdir) != 0) fail(2);
   ::execve(program, argv, env);
   fail(3);
+  ::_exit(127);  // fail() has; this tells the compiler
 }
 
 }  // namespace
@@ -91,6 +92,11 @@ CommandStart start_command(const JobSpec& job, const TaskSpace& space, const Com
       started.problem = "cannot create the task's directory " + task.dir + ": " + ec.message();
       return started;
     }
+  }
+  // An output file left by an earlier attempt or run must not pass for this one's.
+  if (command.outputs_from == OutputsFrom::file) {
+    std::error_code ignored;
+    fs::remove(fs::path(workdir) / render(command.outputs_file, task), ignored);
   }
   std::vector<std::string> argv = command_line(command, task);
   std::vector<std::string> env = command_environment(task, environ);

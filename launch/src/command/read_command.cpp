@@ -203,6 +203,14 @@ std::shared_ptr<CommandSpec> read_command(const Reader& reader, const toml::tabl
                              uses_dir(command->outputs_file))) {
     reader.fail(value, "the command uses {dir}, the task's own directory: set task_dir = true");
   }
+  // Tasks running at once in the job's folder would overwrite one file.
+  const auto uses_task = [](const TextTemplate& t) {
+    return std::any_of(t.begin(), t.end(), [](const TemplatePart& p) { return p.kind == TemplatePart::Kind::task; });
+  };
+  if (command->outputs_from == OutputsFrom::file && !command->task_dir && !uses_task(command->outputs_file)) {
+    reader.fail(top.at("outputs_from"), "outputs_from = \"file:NAME\" without task_dir = true: NAME must contain "
+                                        "{task} (tasks run side by side in the job's folder), or set task_dir = true");
+  }
   return command;
 }
 

@@ -131,8 +131,11 @@ extern "C" void on_rank_gone(int) {
   ::_exit(0);
 }
 
-// The server dies with its rank, but killing its children first.
+// The server dies with its rank, but killing its children first. In a
+// process group of its own, so a SIGKILL to the job's group (kill -9 -PGID)
+// ends the rank but lets the server see it and clean up.
 void serve_until_rank_gone(pid_t rank) {
+  ::setpgid(0, 0);
   static_assert(std::atomic<pid_t>::is_always_lock_free);
   struct sigaction action {};
   action.sa_handler = on_rank_gone;

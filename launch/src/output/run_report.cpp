@@ -1,6 +1,7 @@
 #include "output/run_report.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 
@@ -43,16 +44,23 @@ double RunReport::efficiency() const {
 
 namespace {
 
-// Per rank, as doubles: node rank, threads, wall, min chunk, max chunk, then
-// four values per worker (tasks, chunks, busy, idle). Counts stay exact
-// below 2^53.
-constexpr int rank_fields = 5;
+// Per rank, as doubles: node rank, threads, wall, min chunk, max chunk, peak
+// RSS, then four values per worker (tasks, chunks, busy, idle). Counts stay
+// exact below 2^53.
+constexpr int rank_fields = 6;
+
+// The process's peak resident set so far (Linux reports KiB).
+double peak_rss_mib() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
 constexpr int thread_fields = 4;
 
 std::vector<double> pack(const Context& ctx, const WorkStats& stats) {
   std::vector<double> v = {static_cast<double>(ctx.node_rank()), static_cast<double>(ctx.threads()),
                            stats.wall_seconds, static_cast<double>(stats.min_chunk),
-                           static_cast<double>(stats.max_chunk)};
+                           static_cast<double>(stats.max_chunk), peak_rss_mib()};
   for (const auto& t : stats.threads) {
     v.insert(v.end(), {static_cast<double>(t.tasks), static_cast<double>(t.chunks), t.busy_seconds, t.idle_seconds});
   }
@@ -64,6 +72,7 @@ RankReport unpack(int rank, const double* v, int length) {
   report.work.wall_seconds = v[2];
   report.work.min_chunk = static_cast<std::uint64_t>(v[3]);
   report.work.max_chunk = static_cast<std::uint64_t>(v[4]);
+  report.peak_rss_mib = v[5];
   for (int k = rank_fields; k + thread_fields <= length; k += thread_fields) {
     report.work.threads.push_back(
         {static_cast<std::uint64_t>(v[k]), static_cast<std::uint64_t>(v[k + 1]), v[k + 2], v[k + 3]});
@@ -122,9 +131,10 @@ std::filesystem::path write_report(const std::filesystem::path& dir, const JobSp
     const RankReport& r = report.ranks[i];
     text += fmt::format(
         "    {{\"rank\": {}, \"node_rank\": {}, \"threads\": {}, \"workers\": {}, \"tasks\": {}, \"chunks\": {}, "
-        "\"busy_seconds\": {:.6f}, \"idle_seconds\": {:.6f}, \"wall_seconds\": {:.6f},\n     \"per_thread\": [",
+        "\"busy_seconds\": {:.6f}, \"idle_seconds\": {:.6f}, \"wall_seconds\": {:.6f}, \"peak_rss_mib\": {:.1f},\n"
+        "     \"per_thread\": [",
         r.rank, r.node_rank, r.threads, r.work.threads.size(), r.work.tasks(), r.work.chunks(), r.work.busy_seconds(),
-        r.work.idle_seconds(), r.work.wall_seconds);
+        r.work.idle_seconds(), r.work.wall_seconds, r.peak_rss_mib);
     for (std::size_t t = 0; t < r.work.threads.size(); ++t) {
       const ThreadStats& s = r.work.threads[t];
       text += fmt::format("{}{{\"thread\": {}, \"tasks\": {}, \"chunks\": {}, \"busy_seconds\": {:.6f}, "

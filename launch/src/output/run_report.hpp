@@ -21,6 +21,7 @@ struct RankReport {
   int node_rank = 0;
   int threads = 1;  ///< the rank's OpenMP threads (workers x threads per task, at most)
   WorkStats work;   ///< one entry per worker thread
+  double peak_rss_mib = 0.0;  ///< the rank process's peak resident memory when its loop ended (getrusage)
 };
 
 struct RunReport {
