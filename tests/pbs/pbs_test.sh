@@ -44,7 +44,7 @@ case "$what" in
     last=$(($(cat state/next-id) - 1))
     [ "$(cat "state/job-$last.status" 2>/dev/null)" = 0 ] || { cat state/job-*.out >&2; fail "job $last did not end with 0"; }
     [ "$last" -ge 2 ] || fail "one job only: the deadline should have stopped the first"
-    grep -q "qsub -v PARTITA_ATTEMPT=1 " state/qsub.log || fail "no resubmission with PARTITA_ATTEMPT=1"
+    grep -q "qsub -v PARTITA_ALLOCATION=1 " state/qsub.log || fail "no resubmission with PARTITA_ALLOCATION=1"
     grep -q "the allocation's end is near" state/job-1.out || fail "job 1 did not stop at the deadline"
     "$partita" run job.toml --out reference --threads 2 --quiet --no-warnings
     cmp out/results.csv reference/results.csv || fail "results.csv differs from the run without PBS"

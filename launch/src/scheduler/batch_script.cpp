@@ -72,7 +72,7 @@ job={}
 out={}
 script={}
 max_resubmits={}
-attempt=${{PARTITA_ATTEMPT:-0}}
+attempt=${{PARTITA_ALLOCATION:-0}}
 
 export OMP_NUM_THREADS={} OMP_PLACES=cores OMP_PROC_BIND=close
 )sh",
@@ -129,7 +129,7 @@ fi
                      run_arguments(o, grace_for(o.signal_lead)));
   }
   s += wait_and_forward();
-  s += resubmit(R"sh(sbatch --parsable --export=ALL,PARTITA_ATTEMPT=$((attempt + 1)) "$script")sh");
+  s += resubmit(R"sh(sbatch --parsable --export=ALL,PARTITA_ALLOCATION=$((attempt + 1)) "$script")sh");
   return s;
 }
 
@@ -163,7 +163,7 @@ mpirun --hostfile "$PBS_NODEFILE" -np {} --map-by ppr:{}:node:PE={} --bind-to co
                    *walltime_seconds(o.time), o.ranks_per_node, o.threads, o.nodes * o.ranks_per_node,
                    o.ranks_per_node, o.threads, run_arguments(o, pbs_grace));
   s += wait_and_forward();
-  s += resubmit(R"sh(qsub -v PARTITA_ATTEMPT=$((attempt + 1)) "$script")sh");
+  s += resubmit(R"sh(qsub -v PARTITA_ALLOCATION=$((attempt + 1)) "$script")sh");
   return s;
 }
 

@@ -18,7 +18,7 @@ job='@WORK@/job.toml'
 out='@WORK@/out'
 script='@WORK@/out/sweep.slurm.sh'
 max_resubmits=10
-attempt=${PARTITA_ATTEMPT:-0}
+attempt=${PARTITA_ALLOCATION:-0}
 
 export OMP_NUM_THREADS=8 OMP_PLACES=cores OMP_PROC_BIND=close
 
@@ -41,7 +41,7 @@ while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
 wait "$pid"
 status=$?
 if [ "$status" -eq 75 ] && [ "$attempt" -lt "$max_resubmits" ]; then
-  next=$(sbatch --parsable --export=ALL,PARTITA_ATTEMPT=$((attempt + 1)) "$script") &&
+  next=$(sbatch --parsable --export=ALL,PARTITA_ALLOCATION=$((attempt + 1)) "$script") &&
     echo "partita batch: not finished: resubmitted as job $next (allocation $((attempt + 2)) of at most $((max_resubmits + 1)))"
 elif [ "$status" -eq 75 ]; then
   echo "partita batch: not finished after $((max_resubmits + 1)) allocations: submit $script again to go on" >&2
