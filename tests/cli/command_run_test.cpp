@@ -225,6 +225,22 @@ TEST_F(CommandRun, TheSameBytesOnFourRanksAndOverTcp) {
   EXPECT_EQ(files("tcp"), files("one"));
 }
 
+TEST_F(CommandRun, StatusAndBatchServeCommandJobsAsKernels) {
+  job(4);
+  ASSERT_EQ(run_shell(partita(args("out"))).exit_code, 0);
+  const auto status = run_shell(partita("status " + out("out")));
+  ASSERT_EQ(status.exit_code, 0) << describe(status);
+  EXPECT_NE(status.out.find("4 tasks: 4 done, 0 failed, 0 remaining, 0 duplicated"), std::string::npos) << status.out;
+  const fs::path script = dir_ / "job.slurm";
+  const auto batch = run_shell(partita("batch " + quote((dir_ / "job.toml").string()) +
+                                       " --scheduler slurm --time 00:10:00 --output-dir " + out("out") + " --script " +
+                                       quote(script.string())));
+  ASSERT_EQ(batch.exit_code, 0) << describe(batch);
+  const std::string text = read_file(script);
+  EXPECT_NE(text.find("run \"$job\" --out \"$out\" --resume"), std::string::npos) << text;
+  EXPECT_NE(text.find("PARTITA_ALLOCATION"), std::string::npos) << text;
+}
+
 // Every rank's peak memory after 10^5 tasks is that after 10^4, give or
 // take what the extra results themselves take: nothing grows per task.
 TEST_F(CommandRun, ManyTinyTasksKeepEveryRanksMemoryFlat) {
