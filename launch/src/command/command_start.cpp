@@ -110,7 +110,11 @@ CommandStart start_command(const JobSpec& job, const TaskSpace& space, const Com
     return started;
   }
   const pid_t server = ::getpid();
-  const pid_t pid = ::fork();
+  // vfork: the child borrows the server's memory until it execs, so no page
+  // table is copied (fork's cost grows with the server's mappings: every
+  // shared library the rank loaded). The child only makes async-signal-safe
+  // calls and never returns; the server waits meanwhile.
+  const pid_t pid = ::vfork();
   if (pid == 0) {
     ::close(report[0]);
     become_command(server, cpus, stdout_fd, stderr_fd, workdir.c_str(), program.c_str(), argv_p.data(),
