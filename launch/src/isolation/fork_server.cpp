@@ -28,7 +28,7 @@ namespace partita::launch {
 
 namespace {
 
-enum class Op : std::uint32_t { spawn = 1, reap = 2, command = 3 };
+enum class Op : std::uint32_t { spawn = 1, reap = 2, command = 3, server = 4 };
 
 // Fixed-size messages on a SOCK_SEQPACKET channel: one request, one reply.
 struct Request {
@@ -183,6 +183,7 @@ std::string reap_server(pid_t server) {
 [[noreturn]] void serve_forks(int channel, const JobSpec& job) {
   const TaskSpace space(job);
   std::set<pid_t> workers;
+  std::set<pid_t> servers;  // per-thread command servers (Op::server)
   Request request;
   int fds[2];
   while (receive_with_fds(channel, &request, sizeof request, fds)) {
@@ -223,6 +224,14 @@ std::string reap_server(pid_t server) {
     if (pid == 0) {
       ::close(channel);
       ::close(pair[0]);
+      if (request.op == Op::server) {
+        // A server of its own for one rank thread's commands: it forgets its
+        // parent's children and dies with its parent as the parent does with
+        // the rank (killing its own first).
+        for (auto& slot : child_slots) slot.store(0);
+        serve_until_rank_gone(server);
+        serve_forks(pair[1], job);
+      }
       detach_from_signals(server);
       ::sched_setaffinity(0, sizeof request.cpus, &request.cpus);
       serve_tasks(pair[1], job, space, request.threads);
@@ -230,7 +239,9 @@ std::string reap_server(pid_t server) {
     ::close(pair[1]);
     reply.pid = pid;
     reply.status = pid < 0 ? errno : 0;
-    if (pid > 0) {
+    if (pid > 0 && request.op == Op::server) {
+      servers.insert(pid);  // not SIGKILLed with the workers: it must end its commands' groups first
+    } else if (pid > 0) {
       workers.insert(pid);
       track_child(pid);
     }
@@ -241,7 +252,9 @@ std::string reap_server(pid_t server) {
   // Commands run in process groups of their own: the whole group goes.
   for (pid_t pid : workers) ::kill(-pid, SIGKILL);
   for (pid_t pid : workers) ::kill(pid, SIGKILL);
+  for (pid_t pid : servers) ::kill(pid, SIGHUP);  // as if this server died: each ends its commands, then itself
   for (pid_t pid : workers) ::waitpid(pid, nullptr, 0);
+  for (pid_t pid : servers) ::waitpid(pid, nullptr, 0);
   ::_exit(0);
 }
 
@@ -262,9 +275,31 @@ ForkServer::ForkServer(const JobSpec& job) {
   channel_ = pair[0];
 }
 
+ForkServer::ForkServer(pid_t server, int channel) : server_(server), channel_(channel), reaped_by_us_(false) {}
+
+std::unique_ptr<ForkServer> ForkServer::command_server() {
+  Request request;
+  request.op = Op::server;
+  const std::lock_guard lock(mutex_);
+  if (!lost_.empty()) throw ForkServerLost(lost_);
+  if (::send(channel_, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
+    lose(fmt::format("when asking it for a command server ({})", std::strerror(errno)));
+  }
+  Reply reply;
+  int socket[1];
+  if (!receive_with_fds(channel_, &reply, sizeof reply, socket)) lose("while waiting for the command server it was asked for");
+  if (reply.pid < 0) {
+    errno = reply.status;
+    fail("cannot fork a command server");
+  }
+  if (socket[0] < 0) fail("the worker process server sent no socket");
+  return std::unique_ptr<ForkServer>(new ForkServer(reply.pid, socket[0]));
+}
+
 ForkServer::~ForkServer() {
   ::close(channel_);
-  while (server_ > 0 && ::waitpid(server_, nullptr, 0) < 0 && errno == EINTR) {
+  // A command server is its parent server's child: that one reaps it.
+  while (reaped_by_us_ && server_ > 0 && ::waitpid(server_, nullptr, 0) < 0 && errno == EINTR) {
   }
 }
 
@@ -274,7 +309,7 @@ ForkServer::~ForkServer() {
 void ForkServer::lose(const std::string& noticed) {
   if (lost_.empty()) {
     const pid_t server = server_;
-    const std::string how = reap_server(server);
+    const std::string how = reaped_by_us_ ? reap_server(server) : "its channel broke";
     server_ = -1;
     lost_ = fmt::format("isolation = \"process\": the worker process server (pid {}) is gone: {}, found {}", server,
                         how, noticed);

@@ -4,11 +4,15 @@
 // (RDMA networks register memory a child would share; OpenMP's thread pool
 // does not survive fork); the server holds neither, so its children start
 // clean. The server and its workers die with the rank (PR_SET_PDEATHSIG)
-// and ignore the walltime signals, which are the rank's to handle.
+// and ignore the walltime signals, which are the rank's to handle. Command
+// jobs: the server forks one command server per rank thread (a copy of
+// itself, so still never the rank), which starts and reaps that thread's
+// commands; when a server dies, it ends its commands' process groups first.
 #pragma once
 
 #include <sys/types.h>
 
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -61,15 +65,23 @@ class ForkServer {
   /// status (as waitpid gives it). Thread-safe. Throws ForkServerLost when
   /// the server is gone.
   int reap(pid_t pid);
+  /// A server of its own for the calling thread's commands, forked by this
+  /// one (so never by the rank), that starts and reaps them without waiting
+  /// for the other threads' (a server is busy while a child it starts
+  /// execs). It dies with this server, ending its commands' process groups
+  /// first. Thread-safe; the server returned is for one thread.
+  std::unique_ptr<ForkServer> command_server();
   /// "" while the server works; once it is lost, the message every
   /// ForkServerLost it threw carries. Thread-safe.
   std::string lost() const;
 
  private:
+  ForkServer(pid_t server, int channel);
   [[noreturn]] void lose(const std::string& noticed);
 
   pid_t server_ = -1;  ///< -1 once reaped
   int channel_ = -1;
+  bool reaped_by_us_ = true;  ///< false for a command server: its parent server reaps it
   std::string lost_;          ///< see lost()
   mutable std::mutex mutex_;  ///< one request and its reply at a time; guards lost_
 };

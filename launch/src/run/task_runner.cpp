@@ -87,6 +87,23 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
       isolated.emplace_back(*options.isolation, options.loop.threads_per_task, options.timeout_seconds);
     }
   }
+  // Command jobs: a command server per rank thread, made on its first task
+  // (one server for all would start one thread's command at a time).
+  std::vector<std::unique_ptr<ForkServer>> command_servers(
+      options.isolation != nullptr && job.command ? workers_per_rank(ctx, options.loop.threads_per_task) : 0);
+  const auto command_server = [&](int worker) -> ForkServer& {
+    auto& mine = command_servers[worker];
+    if (!mine) {
+      try {
+        mine = options.isolation->command_server();
+      } catch (const ForkServerLost&) {
+        throw;
+      } catch (const Error&) {
+        return *options.isolation;  // out of processes: the shared server still starts them, one at a time
+      }
+    }
+    return *mine;
+  };
   const auto run_one = [&](std::uint64_t position) {
         const std::uint64_t task = todo[position];
         fault_point(ctx.rank(), "stuck");
@@ -122,7 +139,7 @@ WorkStats run_tasks(const Context& ctx, const JobSpec& job, const TaskSpace& spa
                                            space.tasks(),
                                            attempts,
                                            options.loop.threads_per_task};
-              outcome = run_command_task(*options.isolation, job, request, params,
+              outcome = run_command_task(command_server(worker), job, request, params,
                                          CommandLimits{options.timeout_seconds, options.task_log}, out, texts);
               if (options.task_log != nullptr && options.task_log->failed()) options.stop->raise(StopReason::journal);
             } else {
