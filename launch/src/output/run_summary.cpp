@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "command/command_spec.hpp"
+
 namespace partita::launch {
 
 namespace {
@@ -21,9 +23,15 @@ std::string with_error(const Moments& m) {
 void print_summary(const JobSpec& job, const TaskSpace& space, const TaskTable& results,
                    const RunReport& report, const RunSummary& files) {
   const int threads = report.max_threads();
-  fmt::print("{}: kernel {}, {} tasks ({} points x {} repeats), {} schedule, {} rank(s) x {} thread(s), {:.3f} s\n",
-             job.name, job.kernel->name, space.tasks(), space.points(), space.repeat(), report.schedule,
-             report.ranks.size(), threads, report.wall_seconds);
+  // A command job is named by its program, as the user wrote it.
+  std::string what = "kernel " + job.kernel->name;
+  if (job.command) {
+    const std::string& written = job.command->written;
+    what = "command " + (written.size() > 60 ? written.substr(0, 57) + "..." : written);
+  }
+  fmt::print("{}: {}, {} tasks ({} points x {} repeats), {} schedule, {} rank(s) x {} thread(s), {:.3f} s\n",
+             job.name, what, space.tasks(), space.points(), space.repeat(), report.schedule, report.ranks.size(),
+             threads, report.wall_seconds);
 
   const std::size_t outputs = job.kernel->outputs.size();
   std::string header = "  ";
