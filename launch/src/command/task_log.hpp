@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "partita/error.hpp"
+
 namespace partita::launch {
 
 enum class LogStream : std::uint8_t {
