@@ -199,7 +199,9 @@ std::string program_digest(const CommandSpec& command) {
 }
 
 std::string resolve_program(const std::string& program, const std::string& base_dir, std::string& problem) {
-  const auto refuse = [&](const fs::path& path) {
+  const auto refuse = [&](const fs::path& given) {
+    // Shown as the user would write it: DIR/prog, not DIR/./prog.
+    const fs::path path = given.lexically_normal();
     std::error_code ec;
     if (!fs::exists(path, ec)) {
       problem = fmt::format("no such file: {}", path.string());

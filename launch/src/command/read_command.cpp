@@ -21,11 +21,16 @@ bool plain_name(const std::string& name) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
+// `written` is the value as the job file has it, for the message: the
+// template may be only part of it (outputs_from = "file:NAME" parses NAME).
 TextTemplate template_of(const Reader& reader, const toml::value& where, const std::string& key,
-                         const std::string& text, const std::vector<std::string>& params) {
+                         const std::string& text, const std::vector<std::string>& params,
+                         const std::string& written = {}) {
   std::string problem;
   TextTemplate parts = parse_template(text, params, problem);
-  if (!problem.empty()) reader.fail(where, fmt::format("{} = \"{}\": {}", key, text, problem));
+  if (!problem.empty()) {
+    reader.fail(where, fmt::format("{} = \"{}\": {}", key, written.empty() ? text : written, problem));
+  }
   return parts;
 }
 
@@ -58,7 +63,7 @@ void read_outputs_from(const Reader& reader, const toml::table& top, CommandSpec
     command.outputs_from = OutputsFrom::stdout_keyvalue;
   } else if (from.starts_with("file:") && from.size() > 5) {
     command.outputs_from = OutputsFrom::file;
-    command.outputs_file = template_of(reader, it->second, "outputs_from", from.substr(5), params);
+    command.outputs_file = template_of(reader, it->second, "outputs_from", from.substr(5), params, from);
   } else {
     reader.fail(it->second, fmt::format("outputs_from = \"{}\": must be \"stdout-json\" (the last line of stdout "
                                         "that is a JSON object), \"stdout-keyvalue\" (name=value lines) or "

@@ -189,10 +189,11 @@ std::string_view trimmed(std::string_view s) {
 }  // namespace
 
 std::string shown_excerpt(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return "'" + escape_controls(text) + "'";
+  // fmt::format, not "'" + text: that trips GCC 12's false -Wrestrict (GCC bug 105651).
+  if (text.size() <= limit) return fmt::format("'{}'", escape_controls(text));
   std::size_t cut = limit;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return "'" + escape_controls(text.substr(0, cut)) + "...' (" + std::to_string(text.size()) + " bytes)";
+  return fmt::format("'{}...' ({} bytes)", escape_controls(text.substr(0, cut)), text.size());
 }
 
 bool parse_json_object(std::string_view line, Reported& into, std::string& problem) {
@@ -249,8 +250,11 @@ std::string take_outputs(const std::vector<OutputSpec>& outputs, const Reported&
       }
       std::int64_t n = 0;
       const auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), n);
+      // Compared as integers: converted to a double first, 2^53 + 1 rounds
+      // to 2^53 and would pass as a wrong value.
+      constexpr auto max_exact = static_cast<std::int64_t>(max_exact_integer);
       if (ec == std::errc::result_out_of_range ||
-          (ec == std::errc() && end == v.text.data() + v.text.size() && std::abs(static_cast<double>(n)) > max_exact_integer)) {
+          (ec == std::errc() && end == v.text.data() + v.text.size() && (n > max_exact || n < -max_exact))) {
         return wrong(" (beyond 2^53, which results keep exactly; declare it \"text\")");
       }
       if (ec != std::errc() || end != v.text.data() + v.text.size()) return wrong("");
