@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -30,28 +31,25 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t stderr_tail_bytes = 4096;
 constexpr std::size_t max_line_bytes = 1 << 20;      // a stdout line longer is not an output line
-constexpr std::size_t max_keyvalue_bytes = 1 << 20;  // stdout-keyvalue: what is kept of stdout
 constexpr std::size_t max_output_file_bytes = 16 << 20;
 constexpr auto term_grace = std::chrono::seconds(2);
 
-// What is kept of stdout: the last complete line that may be a JSON object
-// and the line being read (stdout-json), or the whole of it up to a bound
-// (stdout-keyvalue).
+// What is kept of stdout, line by line as it streams, whatever its size:
+// the last line that may be a JSON object (stdout-json), or the last value
+// of each declared output's name=value line (stdout-keyvalue). A line over
+// 1 MiB is not kept; if it would have been the output, reading fails.
 class StdoutKeeper {
  public:
-  explicit StdoutKeeper(OutputsFrom from) : from_(from) {}
+  StdoutKeeper(OutputsFrom from, const std::vector<OutputSpec>& outputs) : from_(from), outputs_(outputs) {}
   void feed(std::string_view bytes) {
     if (from_ == OutputsFrom::file) return;
-    if (from_ == OutputsFrom::stdout_keyvalue) {
-      if (all_.size() < max_keyvalue_bytes) all_.append(bytes.substr(0, max_keyvalue_bytes - all_.size()));
-      return;
-    }
     while (!bytes.empty()) {
       const auto end = bytes.find('\n');
       const std::string_view part = bytes.substr(0, end);
       if (line_.size() + part.size() <= max_line_bytes) {
         line_.append(part);
       } else {
+        line_.append(part.substr(0, max_line_bytes - line_.size()));  // the start of it says what it was
         too_long_ = true;
       }
       if (end == std::string_view::npos) return;
@@ -59,24 +57,45 @@ class StdoutKeeper {
       bytes.remove_prefix(end + 1);
     }
   }
-  // The last line that looks like a JSON object (a line without its final
-  // newline counts).
-  const std::string& json_line() {
-    finish_line();
-    return last_object_;
-  }
-  const std::string& all() const { return all_; }
+  /// Everything read; a last line without its newline counts.
+  void finish() { finish_line(); }
+  const std::string& json_line() const { return last_object_; }
+  bool json_line_too_long() const { return object_too_long_; }
+  const Reported& key_values() const { return key_values_; }
+  /// A declared output whose last name=value line was over 1 MiB, or "".
+  const std::string& key_too_long() const { return key_too_long_; }
 
  private:
   void finish_line() {
     const auto first = line_.find_first_not_of(" \t\r");
-    if (!too_long_ && first != std::string::npos && line_[first] == '{') last_object_ = line_;
+    if (first != std::string::npos) {
+      if (from_ == OutputsFrom::stdout_json && line_[first] == '{') {
+        object_too_long_ = too_long_;
+        last_object_ = too_long_ ? std::string() : line_;
+      } else if (from_ == OutputsFrom::stdout_keyvalue) {
+        keep_key_value();
+      }
+    }
     line_.clear();
     too_long_ = false;
   }
+  void keep_key_value() {
+    Reported line;
+    parse_key_values(line_, line);
+    for (auto& [name, value] : line) {
+      const bool declared = std::any_of(outputs_.begin(), outputs_.end(), [&](const OutputSpec& o) { return o.name == name; });
+      if (!declared) continue;  // only declared names are kept: memory stays bounded
+      if (key_too_long_ == name) key_too_long_.clear();
+      if (too_long_) key_too_long_ = name;
+      key_values_[name] = std::move(value);
+    }
+  }
   OutputsFrom from_;
-  std::string line_, last_object_, all_;
-  bool too_long_ = false;
+  const std::vector<OutputSpec>& outputs_;
+  std::string line_, last_object_;
+  bool too_long_ = false, object_too_long_ = false;
+  Reported key_values_;
+  std::string key_too_long_;
 };
 
 void keep_tail(std::string& tail, std::string_view bytes) {
@@ -159,13 +178,15 @@ std::string read_outputs(const JobSpec& job, const CommandRequest& request, cons
   std::string problem;
   if (command.outputs_from == OutputsFrom::stdout_json) {
     if (outputs.empty()) return {};
+    if (out.json_line_too_long()) return "the last line of stdout that looks like a JSON object is over 1 MiB";
     const std::string& line = out.json_line();
     if (line.empty()) return "no line of stdout is a JSON object (outputs_from = \"stdout-json\"), e.g. {\"" + outputs.front().name + "\": 1.5}";
     if (!parse_json_object(line, reported, problem)) {
       return "the last line of stdout that looks like a JSON object is not one: " + problem + ": " + shown_excerpt(line);
     }
   } else if (command.outputs_from == OutputsFrom::stdout_keyvalue) {
-    parse_key_values(out.all(), reported);
+    if (!out.key_too_long().empty()) return "output '" + out.key_too_long() + "': its last name=value line is over 1 MiB";
+    reported = out.key_values();
   } else {
     // Where the server started it: the task's directory, else the job's folder.
     const TaskInvocation task = task_invocation(job, request, params);
@@ -216,7 +237,7 @@ IsolatedAttempt run_command_task(ForkServer& server, const JobSpec& job, const C
   ::close(err_pipe[1]);
   command_started(pid);
   const int pidfd = open_pidfd(pid);
-  StdoutKeeper out(job.command->outputs_from);
+  StdoutKeeper out(job.command->outputs_from, job.kernel->outputs);
   std::string err_tail;
   // Every byte goes to the rank's log as it is read; only the bounded
   // keepers above hold any of it in memory.
@@ -275,6 +296,7 @@ IsolatedAttempt run_command_task(ForkServer& server, const JobSpec& job, const C
     if (fds[s].fd >= 0) ::close(fds[s].fd);
   }
   if (pidfd >= 0) ::close(pidfd);
+  out.finish();
   ::kill(-pid, SIGKILL);
   int status = 0;
   try {
