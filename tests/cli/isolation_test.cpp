@@ -109,7 +109,7 @@ TEST_F(Isolation, QuarantineHoldsAcrossResumes) {
   }
   const auto status = run_shell(partita("status " + quote(out("out").string())));
   EXPECT_NE(status.out.find(std::to_string(read_csv(out("out") / "failures.csv").rows.size()) +
-                            " tasks crashed their worker process"),
+                            " tasks crashed (their worker process"),
             std::string::npos)
       << status.out;
   const auto third = run_shell(partita(args(spec, "out", "--resume --retry-failed --threads 2")));

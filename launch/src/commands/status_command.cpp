@@ -22,7 +22,7 @@ int status_command(const std::string& dir) {
     fmt::print("{}: {} tasks: {} done, {} failed, {} remaining, {} duplicated ({} journal files from {} runs{}{})\n",
                dir, s.tasks, s.done, s.failed, remaining, s.duplicated, s.files, s.runs,
                s.torn_files > 0 ? fmt::format("; {} ended in a torn record, dropped", s.torn_files) : "",
-               s.crashed > 0 ? fmt::format("; {} tasks crashed their worker process", s.crashed) : "");
+               s.crashed > 0 ? fmt::format("; {} tasks crashed (their worker process or command died by a signal or timed out)", s.crashed) : "");
     return exit_success;
   } catch (const Error& e) {
     fmt::print(stderr, "partita: error: {}\n", e.what());

@@ -155,9 +155,11 @@ int decide_and_write(const RunOptions& options, const PreparedRun& run, const Ex
                                            [](const TaskFailure& f) { return f.quarantined; });
     const std::string quarantine =
         quarantined == 0 ? std::string()
-                         : fmt::format(", {} quarantined (their worker crashed quarantine_after = {} times; "
+                         : fmt::format(", {} quarantined (their {} quarantine_after = {} times; "
                                        "--retry-failed skips them)",
-                                       quarantined, job.quarantine_after);
+                                       quarantined,
+                                       job.command ? "command was killed by a signal or timed out" : "worker crashed",
+                                       job.quarantine_after);
     print_error(fmt::format("{} of {} tasks failed{} (first: task {}: {}); see {}", outcome.failures.size(),
                             space.tasks(), quarantine, outcome.failures.front().task, outcome.failures.front().message,
                             (dir / "failures.csv").string()));
