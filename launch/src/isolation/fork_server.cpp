@@ -26,18 +26,21 @@
 
 namespace partita::launch {
 
-namespace {
-
-enum class Op : std::uint32_t { spawn = 1, reap = 2, command = 3, server = 4 };
+enum class ForkServer::Op : std::uint32_t { spawn = 1, reap = 2, command = 3, server = 4 };
 
 // Fixed-size messages on a SOCK_SEQPACKET channel: one request, one reply.
-struct Request {
+struct ForkServer::Request {
   Op op = Op::spawn;
   std::int32_t pid = 0;      // reap
   std::int32_t threads = 1;  // spawn
   cpu_set_t cpus{};          // spawn, command: the child's affinity
   CommandRequest command;    // command: which task; its stdout and stderr come as two passed descriptors
 };
+
+namespace {
+
+using Op = ForkServer::Op;
+using Request = ForkServer::Request;
 
 struct Reply {
   std::int32_t pid = -1;     // spawn, command: the child, -1 when it could not start
@@ -280,20 +283,8 @@ ForkServer::ForkServer(pid_t server, int channel) : server_(server), channel_(ch
 std::unique_ptr<ForkServer> ForkServer::command_server() {
   Request request;
   request.op = Op::server;
-  const std::lock_guard lock(mutex_);
-  if (!lost_.empty()) throw ForkServerLost(lost_);
-  if (::send(channel_, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
-    lose(fmt::format("when asking it for a command server ({})", std::strerror(errno)));
-  }
-  Reply reply;
-  int socket[1];
-  if (!receive_with_fds(channel_, &reply, sizeof reply, socket)) lose("while waiting for the command server it was asked for");
-  if (reply.pid < 0) {
-    errno = reply.status;
-    fail("cannot fork a command server");
-  }
-  if (socket[0] < 0) fail("the worker process server sent no socket");
-  return std::unique_ptr<ForkServer>(new ForkServer(reply.pid, socket[0]));
+  const Worker server = fork_with_socket(request, "a command server");
+  return std::unique_ptr<ForkServer>(new ForkServer(server.pid, server.socket));
 }
 
 ForkServer::~ForkServer() {
@@ -328,20 +319,23 @@ ForkServer::Worker ForkServer::spawn(int threads) {
   request.threads = threads;
   CPU_ZERO(&request.cpus);
   if (::sched_getaffinity(0, sizeof request.cpus, &request.cpus) != 0) fail("cannot read the thread's CPU mask");
+  return fork_with_socket(request, "a worker process");
+}
 
+// Asks the server for a child it forks with a socket pair, and takes the
+// rank's end of the socket.
+ForkServer::Worker ForkServer::fork_with_socket(const Request& request, const char* what) {
   const std::lock_guard lock(mutex_);
   if (!lost_.empty()) throw ForkServerLost(lost_);
   if (::send(channel_, &request, sizeof request, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof request)) {
-    lose(fmt::format("when asking it for a worker process ({})", std::strerror(errno)));
+    lose(fmt::format("when asking it for {} ({})", what, std::strerror(errno)));
   }
   Reply reply;
   int socket[1];
-  if (!receive_with_fds(channel_, &reply, sizeof reply, socket)) {
-    lose("while waiting for the worker process it was asked for");
-  }
+  if (!receive_with_fds(channel_, &reply, sizeof reply, socket)) lose(fmt::format("while waiting for {} it was asked for", what));
   if (reply.pid < 0) {
     errno = reply.status;
-    fail("cannot fork a worker process");
+    fail(std::string("cannot fork ") + what);
   }
   if (socket[0] < 0) fail("the worker process server sent no socket");
   return Worker{reply.pid, socket[0]};

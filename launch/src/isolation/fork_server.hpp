@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <cstdint>
 #include <mutex>
 #include <string>
 
@@ -71,12 +72,17 @@ class ForkServer {
   /// execs). It dies with this server, ending its commands' process groups
   /// first. Thread-safe; the server returned is for one thread.
   std::unique_ptr<ForkServer> command_server();
+  /// The server's messages (fork_server.cpp).
+  enum class Op : std::uint32_t;
+  struct Request;
+
   /// "" while the server works; once it is lost, the message every
   /// ForkServerLost it threw carries. Thread-safe.
   std::string lost() const;
 
  private:
   ForkServer(pid_t server, int channel);
+  Worker fork_with_socket(const Request& request, const char* what);
   [[noreturn]] void lose(const std::string& noticed);
 
   pid_t server_ = -1;  ///< -1 once reaped
