@@ -58,41 +58,36 @@ void check_regular(const fs::path& path) {
   if (!fs::is_regular_file(status)) refuse(path, "not a regular file, so not one Partita wrote");
 }
 
+// Adds every file of `dir` (a folder Partita made, if it exists) to
+// `doomed`, refusing the lot if one is not `ours` by name and first bytes.
+template <class Ours>
+void add_own_folder(const fs::path& dir, const char* what, Ours&& ours, std::vector<fs::path>& doomed) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(dir, ec))) return;
+  if (!fs::is_directory(fs::symlink_status(dir))) refuse(dir, fmt::format("not a directory, so not Partita's {}", what));
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const fs::path& path = entry.path();
+    check_regular(path);
+    if (!ours(path, path.filename().string())) refuse(path, fmt::format("not one of the {} Partita wrote", what));
+    doomed.push_back(path);
+  }
+}
 }  // namespace
 
 void discard_earlier_run(const fs::path& output_dir) {
   std::vector<fs::path> doomed;
   const fs::path journal = journal_dir(output_dir);
-  std::error_code ec;
-  if (fs::exists(fs::symlink_status(journal, ec))) {
-    if (!fs::is_directory(fs::symlink_status(journal))) refuse(journal, "not a directory, so not Partita's journal");
-    for (const auto& entry : fs::directory_iterator(journal)) {
-      const fs::path& path = entry.path();
-      const std::string name = path.filename().string();
-      check_regular(path);
-      const bool table = name == point_table_path(journal).filename().string() || name == "points.tmp";
-      const bool ours = table ? first_bytes(path, 19) == "partita point table"
-                              : name.ends_with(".journal") && is_journal_file(path);
-      if (!ours) refuse(path, "not a journal file or point table Partita wrote");
-      doomed.push_back(path);
-    }
-  }
+  add_own_folder(journal, "journal files and point tables", [&](const fs::path& path, const std::string& name) {
+    const bool table = name == point_table_path(journal).filename().string() || name == "points.tmp";
+    return table ? first_bytes(path, 19) == "partita point table" : name.ends_with(".journal") && is_journal_file(path);
+  }, doomed);
   // Command jobs' rank logs: frames from the first byte (or empty, if the
   // rank died before its first frame).
-  const fs::path logs = task_log_dir(output_dir);
-  if (fs::exists(fs::symlink_status(logs, ec))) {
-    if (!fs::is_directory(fs::symlink_status(logs))) refuse(logs, "not a directory, so not Partita's task logs");
-    for (const auto& entry : fs::directory_iterator(logs)) {
-      const fs::path& path = entry.path();
-      const std::string name = path.filename().string();
-      check_regular(path);
-      const std::string head = first_bytes(path, 4);
-      if (!name.starts_with("rank-") || !name.ends_with(".log") || !(head.empty() || head == "PLG1")) {
-        refuse(path, "not a task log Partita wrote");
-      }
-      doomed.push_back(path);
-    }
-  }
+  add_own_folder(task_log_dir(output_dir), "task logs", [](const fs::path& path, const std::string& name) {
+    const std::string head = first_bytes(path, 4);
+    return name.starts_with("rank-") && name.ends_with(".log") && (head.empty() || head == "PLG1");
+  }, doomed);
+  std::error_code ec;
   for (const auto& own : own_files) {
     const fs::path path = output_dir / own.name;
     if (!fs::exists(fs::symlink_status(path, ec))) continue;
