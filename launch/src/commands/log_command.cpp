@@ -72,7 +72,8 @@ int log_command(const LogOptions& options) {
     }
     const AttemptKey latest = attempts.rbegin()->first;
     // Second pass: the bytes, in the order they were read from the task.
-    for (const auto& [key, ended] : attempts) {
+    for (const auto& [attempt, ended] : attempts) {
+      const AttemptKey key = attempt;  // a structured binding cannot be captured before C++23 (clang)
       if (!options.all && key != latest) continue;
       if (options.all) {
         fmt::print("==> task {}, run {}, attempt {}: {} <==\n", options.task, key.first, key.second,
