@@ -82,7 +82,8 @@ class StdoutKeeper {
   void keep_key_value() {
     Reported line;
     parse_key_values(line_, line);
-    for (auto& [name, value] : line) {
+    for (auto& [key, value] : line) {
+      const std::string& name = key;  // a structured binding cannot be captured before C++23 (clang)
       const bool declared = std::any_of(outputs_.begin(), outputs_.end(), [&](const OutputSpec& o) { return o.name == name; });
       if (!declared) continue;  // only declared names are kept: memory stays bounded
       if (key_too_long_ == name) key_too_long_.clear();
